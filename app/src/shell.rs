@@ -1,0 +1,93 @@
+//! The HTML document, the router and the layout every signed-in page shares.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use rust_i18n::t;
+
+use crate::api::rights::get_rights;
+use crate::components::layout::Layout;
+use crate::pages::{
+    HomePage, NotFoundPage, Section, SectionPage, SignInPage, TenantPage,
+};
+
+/// The document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <MetaTags />
+            </head>
+            <body class="bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in person's rights, loaded once per page load and shared by every page.
+pub type RightsResource = Resource<Result<crate::policy::EffectiveRights, crate::AppError>>;
+
+/// The application: routes, with the sign-in page outside the signed-in layout.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cloudtrust-console.css" />
+        <Title text=t!("app.name").to_string() />
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/signin") view=SignInPage />
+                <ParentRoute path=path!("") view=SignedIn>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("/t/:tenant") view=TenantPage />
+                    <Route
+                        path=path!("/t/:tenant/users")
+                        view=|| view! { <SectionPage section=Section::Users /> }
+                    />
+                    <Route
+                        path=path!("/t/:tenant/requests")
+                        view=|| view! { <SectionPage section=Section::Requests /> }
+                    />
+                    <Route
+                        path=path!("/t/:tenant/reports")
+                        view=|| view! { <SectionPage section=Section::Reports /> }
+                    />
+                    <Route
+                        path=path!("/t/:tenant/backups")
+                        view=|| view! { <SectionPage section=Section::Backups /> }
+                    />
+                    <Route
+                        path=path!("/t/:tenant/health")
+                        view=|| view! { <SectionPage section=Section::Health /> }
+                    />
+                    <Route
+                        path=path!("/t/:tenant/audit")
+                        view=|| view! { <SectionPage section=Section::Audit /> }
+                    />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The layout of every page behind sign-in; loads the rights once for all of them.
+#[component]
+fn SignedIn() -> impl IntoView {
+    let rights: RightsResource = Resource::new(|| (), |_| get_rights());
+    provide_context(rights);
+
+    view! {
+        <Layout>
+            <Outlet />
+        </Layout>
+    }
+}

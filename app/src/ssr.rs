@@ -1,0 +1,159 @@
+//! What server functions stand on, on the server only: the shared services, the signed-in
+//! identity kept in the session, and the one guard every server function calls first.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakError};
+use cloudtrust_backend::store::{AuditEntry, Outcome, Store};
+use cloudtrust_backend::tenants::TenantDirectory;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use tracing::{error, warn};
+
+use crate::policy::{Action, Rights};
+use crate::{AppError, ErrorKind};
+
+/// The session key of the signed-in [`Identity`].
+pub const IDENTITY_KEY: &str = "identity";
+
+/// The services every server function may use; provided as context by the server.
+#[derive(Clone)]
+pub struct ServerContext {
+    /// The Admin API client, signed in as the console's service account.
+    pub keycloak: KeycloakAdmin,
+    /// The console's database.
+    pub store: Store,
+    /// The tenant realms.
+    pub tenants: Arc<TenantDirectory>,
+}
+
+/// Who is signed in, as the sign-in established it. Kept in the session, on the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// Keycloak's subject of the person (stable across renames).
+    pub subject: String,
+    /// The person's username in the console realm.
+    pub username: String,
+    /// The name to show.
+    pub display_name: String,
+    /// The grants read from the access claim at sign-in.
+    pub rights: Rights,
+}
+
+/// A caller that passed the guard.
+pub struct Caller {
+    /// Who it is.
+    pub identity: Identity,
+    /// The request's id, for logs and audit records.
+    pub request_id: String,
+}
+
+/// The guard: the caller must be signed in and the policy must allow `action` on `tenant`.
+/// A refusal sets the response status, is logged at WARN and recorded in the audit trail, and
+/// says nothing about the tenant.
+pub async fn authorize(action: Action, tenant: Option<&str>) -> Result<Caller, AppError> {
+    let request_id = request_id();
+    let Some(identity) = current_identity().await? else {
+        return Err(fail(AppError::unauthenticated()));
+    };
+
+    let excluded = tenant.is_some_and(|t| context().tenants.is_excluded(t));
+    if !excluded && identity.rights.allows(action, tenant) {
+        return Ok(Caller { identity, request_id });
+    }
+
+    warn!(user = %identity.username, ?action, tenant, "denied by policy");
+    let entry = AuditEntry {
+        request_id: request_id.clone(),
+        actor_id: identity.subject.clone(),
+        actor_username: identity.username.clone(),
+        tenant: tenant.map(str::to_owned),
+        action: format!("{action:?}"),
+        target: None,
+        outcome: Outcome::Denied,
+        detail: None,
+    };
+    if let Err(err) = context().store.append_audit(&entry).await {
+        error!(%err, "could not record a denial in the audit trail");
+    }
+    Err(fail(AppError::forbidden()))
+}
+
+/// The tenants named in `rights`, less the realms that are never tenants (`master`, the
+/// console's own), even when a misplaced group names them.
+pub fn held_tenants(rights: &Rights) -> Vec<String> {
+    let directory = context().tenants;
+    rights.named_tenants().into_iter().filter(|t| !directory.is_excluded(t)).collect()
+}
+
+/// The signed-in identity of this request, if any.
+pub async fn current_identity() -> Result<Option<Identity>, AppError> {
+    let session: Session = leptos_axum::extract().await.map_err(|err| {
+        error!(%err, "session layer missing from the server function's request");
+        fail(AppError::new(ErrorKind::Internal, "The session store is not available."))
+    })?;
+    session.get::<Identity>(IDENTITY_KEY).await.map_err(|err| {
+        error!(%err, "could not read the session");
+        fail(AppError::new(ErrorKind::Unavailable, "Your session could not be read. Try again."))
+    })
+}
+
+/// The server's services.
+pub fn context() -> ServerContext {
+    expect_context::<ServerContext>()
+}
+
+/// The `x-request-id` the server's middleware gave this request.
+pub fn request_id() -> String {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+/// Sets the response status to match `err`, and returns it.
+pub fn fail(err: AppError) -> AppError {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        let status = StatusCode::from_u16(err.kind.status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        options.set_status(status);
+    }
+    err
+}
+
+/// A Keycloak failure as the person should read it. The cause is logged here, once; no
+/// upstream text reaches the browser.
+pub fn from_keycloak(err: KeycloakError) -> AppError {
+    let app = match &err {
+        KeycloakError::NotFound { .. } => {
+            AppError::new(ErrorKind::NotFound, "It no longer exists in Keycloak.")
+        }
+        KeycloakError::Conflict { .. } => {
+            AppError::new(ErrorKind::Conflict, "Keycloak already holds something with that name.")
+        }
+        KeycloakError::InvalidInput { errors, .. } => match errors.first() {
+            Some(first) => AppError::invalid(&first.field, format!("Keycloak refused {}.", first.field)),
+            None => AppError::new(ErrorKind::InvalidInput, "Keycloak refused the input."),
+        },
+        KeycloakError::Forbidden { .. } | KeycloakError::Credentials { .. } => AppError::new(
+            ErrorKind::Unavailable,
+            "The console's service account is not allowed to do this in Keycloak. \
+             Tell your platform administrator.",
+        ),
+        KeycloakError::Unavailable { .. } => AppError::new(
+            ErrorKind::Unavailable,
+            "Keycloak cannot be reached right now. Try again in a moment.",
+        ),
+        KeycloakError::Unexpected { .. } => {
+            AppError::new(ErrorKind::Internal, "Keycloak gave an answer the console did not expect.")
+        }
+    };
+    match app.kind {
+        ErrorKind::Internal | ErrorKind::Unavailable => error!(%err, "keycloak call failed"),
+        _ => warn!(%err, "keycloak call refused"),
+    }
+    fail(app)
+}

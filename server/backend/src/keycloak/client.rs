@@ -1,0 +1,160 @@
+//! The HTTP side of the Admin API client: building URLs, attaching the token, retrying once after
+//! a 401, and turning statuses into [`KeycloakError`]s.
+
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use tracing::{debug, warn};
+use url::Url;
+
+use super::error::{ErrorBody, KeycloakError};
+use super::token::TokenCache;
+use crate::Secret;
+
+/// Where Keycloak is and how the console's service account signs in.
+#[derive(Clone, Debug)]
+pub struct KeycloakSettings {
+    /// Keycloak's base URL, such as `http://127.0.0.1:8180`.
+    pub base_url: Url,
+    /// The realm of the service account (`master` to administer every realm).
+    pub realm: String,
+    /// The service account's client id.
+    pub client_id: String,
+    /// The service account's client secret.
+    pub client_secret: Secret,
+    /// How long one call may take, connection included.
+    pub timeout: Duration,
+}
+
+/// The Admin API client. Cheap to clone; clones share the token cache and connection pool.
+#[derive(Clone)]
+pub struct KeycloakAdmin {
+    inner: std::sync::Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    token: TokenCache,
+}
+
+impl KeycloakAdmin {
+    /// Builds the client. Nothing is sent until the first call.
+    pub fn new(settings: KeycloakSettings) -> Result<KeycloakAdmin, KeycloakError> {
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(5)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| KeycloakError::Unexpected { reason: e.to_string() })?;
+        let endpoint = url_with(
+            &settings.base_url,
+            &["realms", &settings.realm, "protocol", "openid-connect", "token"],
+        );
+        let token = TokenCache::new(endpoint.into(), settings.client_id, settings.client_secret);
+        Ok(KeycloakAdmin { inner: std::sync::Arc::new(Inner { http, base_url: settings.base_url, token }) })
+    }
+
+    /// The URL of `segments` under `/admin/realms`, each segment percent-encoded.
+    pub(crate) fn admin_url(&self, segments: &[&str]) -> Url {
+        let mut all = vec!["admin", "realms"];
+        all.extend_from_slice(segments);
+        url_with(&self.inner.base_url, &all)
+    }
+
+    /// GETs `url` with the service account's token and decodes the JSON answer. `what` names
+    /// the call in errors and logs.
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        what: &str,
+    ) -> Result<T, KeycloakError> {
+        let response = self.send(what, |http| http.request(Method::GET, url.clone())).await?;
+        response.json().await.map_err(KeycloakError::transport)
+    }
+
+    /// Sends with the token, retries once with a fresh token after a 401, and maps error
+    /// statuses. Returns the successful response.
+    pub(crate) async fn send(
+        &self,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Response, KeycloakError> {
+        let mut retried = false;
+        loop {
+            let token = self.inner.token.get(&self.inner.http).await?;
+            let response = build(&self.inner.http)
+                .bearer_auth(token.expose())
+                .send()
+                .await
+                .map_err(KeycloakError::transport)?;
+
+            if response.status() == StatusCode::UNAUTHORIZED && !retried {
+                debug!(call = what, "keycloak refused the cached token; renewing it once");
+                self.inner.token.invalidate().await;
+                retried = true;
+                continue;
+            }
+            return check(what, response).await;
+        }
+    }
+}
+
+/// Turns an error status into its [`KeycloakError`]; passes a success through.
+async fn check(what: &str, response: Response) -> Result<Response, KeycloakError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let body: ErrorBody = response.json().await.unwrap_or_default();
+    let what = what.to_owned();
+    let error = match status {
+        StatusCode::NOT_FOUND => KeycloakError::NotFound { what },
+        StatusCode::CONFLICT => KeycloakError::Conflict { message: body.message() },
+        StatusCode::BAD_REQUEST => {
+            KeycloakError::InvalidInput { message: body.message(), errors: body.field_errors() }
+        }
+        StatusCode::FORBIDDEN => KeycloakError::Forbidden { what },
+        StatusCode::UNAUTHORIZED => {
+            KeycloakError::Credentials { reason: "token refused twice".to_owned() }
+        }
+        s if s.is_server_error() => KeycloakError::Unavailable { reason: format!("{what}: {s}") },
+        s => KeycloakError::Unexpected { reason: format!("{what}: {s}") },
+    };
+    warn!(%error, status = status.as_u16(), "keycloak call failed");
+    Err(error)
+}
+
+/// `base` with `segments` appended as path segments, each percent-encoded.
+pub(crate) fn url_with(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .expect("a Keycloak base URL is http(s) and can take path segments")
+        .pop_if_empty()
+        .extend(segments);
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_with;
+
+    #[test]
+    fn path_segments_are_encoded_so_a_realm_name_cannot_change_the_path() {
+        let base = url::Url::parse("http://127.0.0.1:8180/").unwrap();
+
+        let url = url_with(&base, &["admin", "realms", "../master", "users"]);
+
+        assert_eq!(url.as_str(), "http://127.0.0.1:8180/admin/realms/..%2Fmaster/users");
+    }
+
+    #[test]
+    fn a_base_url_with_a_path_keeps_it() {
+        let base = url::Url::parse("https://sso.example.test/auth/").unwrap();
+
+        let url = url_with(&base, &["realms", "acme"]);
+
+        assert_eq!(url.as_str(), "https://sso.example.test/auth/realms/acme");
+    }
+}

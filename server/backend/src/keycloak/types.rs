@@ -1,0 +1,77 @@
+//! The representations the console reads from Keycloak, kept to the fields it uses. Unknown
+//! fields are ignored on read; nothing here is written back whole, so nothing is dropped.
+
+use serde::{Deserialize, Serialize};
+
+/// A realm as the realm list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RealmSummary {
+    /// The realm's name, which is its id in every URL.
+    pub realm: String,
+    /// The name shown to people, when set.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Whether people can sign in.
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+/// How a realm stores events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventsConfig {
+    /// Whether sign-in events are stored.
+    #[serde(default)]
+    pub events_enabled: bool,
+    /// How long stored events are kept, in seconds; `None` or 0 keeps them forever.
+    #[serde(default)]
+    pub events_expiration: Option<i64>,
+    /// Whether admin events are stored.
+    #[serde(default)]
+    pub admin_events_enabled: bool,
+    /// Whether admin events keep the changed representation.
+    #[serde(default)]
+    pub admin_events_details_enabled: bool,
+}
+
+/// A user as lists show it (Keycloak's brief representation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserBrief {
+    /// Keycloak's id of the user.
+    pub id: String,
+    /// The sign-in name.
+    pub username: String,
+    /// First name, when set.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Last name, when set.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Email address, when set.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether the email address was verified.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// Whether the user may sign in.
+    #[serde(default)]
+    pub enabled: bool,
+    /// When the user was created, in epoch milliseconds.
+    #[serde(default)]
+    pub created_timestamp: Option<i64>,
+}
+
+/// A user search: a free-text term or exact field filters, and a page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    /// Keycloak's `search` (prefix by default; `*x*` infix; `"x"` exact).
+    pub search: Option<String>,
+    /// Only enabled or only disabled users.
+    pub enabled: Option<bool>,
+    /// Index of the first result.
+    pub first: u32,
+    /// At most this many results.
+    pub max: u32,
+}

@@ -1,0 +1,12 @@
+//! The adapters the console's server stands on: a typed client for Keycloak's Admin REST API and
+//! the console's own database (audit trail, sessions, job leases).
+//!
+//! Nothing here knows about HTTP requests from the browser or about who is asking: the server and
+//! the server functions decide that, then call in here.
+
+pub mod keycloak;
+pub mod secret;
+pub mod store;
+pub mod tenants;
+
+pub use secret::Secret;

@@ -1,0 +1,87 @@
+//! The HTTP surface: the pages and server functions (Leptos), the sign-in routes, the health
+//! probes, and the layers every request passes (request id, tracing, session, origin check,
+//! security headers, compression).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{get, post};
+use cloudtrust_app::{App, shell};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::auth;
+use crate::health;
+use crate::state::AppState;
+
+/// The routes outside Leptos, all public by design: sign-in must work without a session, and
+/// orchestrators probe health without one.
+pub const PUBLIC_ROUTES: &[&str] = &["/auth/login", "/auth/callback", "/auth/logout", "/health/live", "/health/ready"];
+
+/// Builds the whole application.
+pub fn build(state: Arc<AppState>) -> Router {
+    let routes = generate_route_list(App);
+    let services = state.services.clone();
+    let leptos = state.leptos.clone();
+    let sessions = SessionManagerLayer::new(state.store.sessions())
+        .with_name("ctc_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(state.config.session_idle_minutes)));
+    let request_id = HeaderName::from_static(crate::request_id::HEADER);
+
+    let auth_routes = Router::new()
+        .route("/auth/login", get(auth::login))
+        .route("/auth/callback", get(auth::callback))
+        .route("/auth/logout", post(auth::logout))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .with_state(state.clone());
+
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &leptos,
+            routes,
+            move || provide_context(services.clone()),
+            {
+                let leptos = leptos.clone();
+                move || shell(leptos.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos);
+
+    auth_routes
+        .merge(pages)
+        .layer(axum::middleware::from_fn(auth::require_session))
+        .layer(axum::middleware::from_fn_with_state(state, auth::check_origin))
+        .layer(sessions)
+        // TODO(#10): a Content-Security-Policy with nonces for the hydration scripts, so that
+        // inline scripts need no `unsafe-inline`.
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'; object-src 'none'; base-uri 'self'"))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(CompressionLayer::new())
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(crate::logging::request_span))
+                .layer(PropagateRequestIdLayer::new(request_id)),
+        )
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,52 @@
+//! What every handler shares: the settings, the database, the identity provider, and the
+//! services server functions receive as context.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use cloudtrust_app::ssr::ServerContext;
+use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakSettings};
+use cloudtrust_backend::store::Store;
+use cloudtrust_backend::tenants::TenantDirectory;
+use leptos::config::LeptosOptions;
+
+use crate::auth::OidcProvider;
+use crate::config::Config;
+
+/// How long the list of tenant realms is trusted before Keycloak is asked again.
+const TENANT_LIST_TTL: Duration = Duration::from_secs(30);
+
+/// The server's shared state.
+pub struct AppState {
+    /// The settings read at start.
+    pub config: Config,
+    /// The console's database.
+    pub store: Store,
+    /// The identity provider people sign in with.
+    pub oidc: OidcProvider,
+    /// Leptos' own settings (site address, package names).
+    pub leptos: LeptosOptions,
+    /// What server functions and pages receive as context.
+    pub services: ServerContext,
+}
+
+impl AppState {
+    /// Opens the database (applying migrations) and builds the clients. Nothing is asked of
+    /// Keycloak yet, so a Keycloak that is down does not stop the start.
+    pub async fn new(config: Config, leptos: LeptosOptions) -> anyhow::Result<Arc<AppState>> {
+        let store = Store::open(config.database_url.expose()).await.context("CTC_DATABASE_URL")?;
+        let keycloak = KeycloakAdmin::new(KeycloakSettings {
+            base_url: config.keycloak_url.clone(),
+            realm: config.admin_realm.clone(),
+            client_id: config.admin_client_id.clone(),
+            client_secret: config.admin_client_secret.clone(),
+            timeout: config.keycloak_timeout(),
+        })?;
+        let oidc = OidcProvider::new(&config)?;
+        let tenants = TenantDirectory::new(keycloak.clone(), config.never_tenants(), TENANT_LIST_TTL);
+        let services = ServerContext { keycloak, store: store.clone(), tenants: Arc::new(tenants) };
+
+        Ok(Arc::new(AppState { config, store, oidc, leptos, services }))
+    }
+}
