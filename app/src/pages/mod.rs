@@ -31,13 +31,13 @@ pub enum PageAccess {
 pub const PAGES: &[(&str, PageAccess)] = &[
     ("/signin", PageAccess::Public),
     ("/", PageAccess::SignedIn),
-    ("/t/:tenant", PageAccess::Tenant(Action::ViewTenant)),
-    ("/t/:tenant/users", PageAccess::Tenant(Action::SearchUsers)),
-    ("/t/:tenant/requests", PageAccess::Tenant(Action::FileRequest)),
-    ("/t/:tenant/reports", PageAccess::Tenant(Action::ViewReports)),
-    ("/t/:tenant/backups", PageAccess::Tenant(Action::ViewBackups)),
-    ("/t/:tenant/health", PageAccess::Tenant(Action::ViewHealth)),
-    ("/t/:tenant/audit", PageAccess::Tenant(Action::ViewAudit)),
+    ("/t/{tenant}", PageAccess::Tenant(Action::ViewTenant)),
+    ("/t/{tenant}/users", PageAccess::Tenant(Action::SearchUsers)),
+    ("/t/{tenant}/requests", PageAccess::Tenant(Action::FileRequest)),
+    ("/t/{tenant}/reports", PageAccess::Tenant(Action::ViewReports)),
+    ("/t/{tenant}/backups", PageAccess::Tenant(Action::ViewBackups)),
+    ("/t/{tenant}/health", PageAccess::Tenant(Action::ViewHealth)),
+    ("/t/{tenant}/audit", PageAccess::Tenant(Action::ViewAudit)),
 ];
 
 /// Sets the HTTP status of the page being rendered on the server; does nothing in the browser.
@@ -59,7 +59,7 @@ mod tests {
     #[test]
     fn each_section_page_is_catalogued_with_the_action_that_opens_it() {
         for section in Section::ALL {
-            let path = format!("/t/:tenant/{}", section.slug());
+            let path = format!("/t/{{tenant}}/{}", section.slug());
 
             let access = PAGES.iter().find(|(p, _)| *p == path).map(|(_, a)| *a);
 
