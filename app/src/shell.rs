@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 use rust_i18n::t;
 
 use crate::api::rights::get_rights;
@@ -36,6 +36,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub type RightsResource = Resource<Result<crate::policy::EffectiveRights, crate::AppError>>;
 
 /// The application: routes, with the sign-in page outside the signed-in layout.
+///
+/// Signed-in pages render once their data is in (`SsrMode::Async`): they are small, their data
+/// comes from one or two quick calls, and a page that arrives whole hydrates without the
+/// out-of-order template swaps that nested suspense boundaries need.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -46,30 +50,36 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/signin") view=SignInPage />
-                <ParentRoute path=path!("") view=SignedIn>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("/t/:tenant") view=TenantPage />
+                <ParentRoute path=path!("") view=SignedIn ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/t/:tenant") view=TenantPage ssr=SsrMode::Async />
                     <Route
+                        ssr=SsrMode::Async
                         path=path!("/t/:tenant/users")
                         view=|| view! { <SectionPage section=Section::Users /> }
                     />
                     <Route
+                        ssr=SsrMode::Async
                         path=path!("/t/:tenant/requests")
                         view=|| view! { <SectionPage section=Section::Requests /> }
                     />
                     <Route
+                        ssr=SsrMode::Async
                         path=path!("/t/:tenant/reports")
                         view=|| view! { <SectionPage section=Section::Reports /> }
                     />
                     <Route
+                        ssr=SsrMode::Async
                         path=path!("/t/:tenant/backups")
                         view=|| view! { <SectionPage section=Section::Backups /> }
                     />
                     <Route
+                        ssr=SsrMode::Async
                         path=path!("/t/:tenant/health")
                         view=|| view! { <SectionPage section=Section::Health /> }
                     />
                     <Route
+                        ssr=SsrMode::Async
                         path=path!("/t/:tenant/audit")
                         view=|| view! { <SectionPage section=Section::Audit /> }
                     />

@@ -24,6 +24,7 @@ use crate::state::AppState;
 
 /// The routes outside Leptos, all public by design: sign-in must work without a session, and
 /// orchestrators probe health without one.
+#[cfg(test)]
 pub const PUBLIC_ROUTES: &[&str] = &["/auth/login", "/auth/callback", "/auth/logout", "/health/live", "/health/ready"];
 
 /// Builds the whole application.

@@ -71,19 +71,14 @@ pub fn encode_component(value: &str) -> String {
     out
 }
 
-/// Renders the error of a failed resource inside an `ErrorBoundary`.
-pub fn show_errors(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    move || {
-        errors
-            .get()
-            .into_iter()
-            .next()
-            .map(|(_, e)| {
-                let error = e
-                    .downcast_ref::<AppError>()
-                    .cloned()
-                    .unwrap_or_else(|| AppError::new(ErrorKind::Internal, e.to_string()));
-                view! { <ErrorPanel error /> }
-            })
+/// Renders `result`: its value through `render`, or the error panel. Pages use it on every
+/// awaited resource, so that a failure shows where the panel would be.
+pub fn or_error_panel<T, V: IntoView + 'static>(
+    result: Result<T, AppError>,
+    render: impl FnOnce(T) -> V,
+) -> AnyView {
+    match result {
+        Ok(value) => render(value).into_any(),
+        Err(error) => view! { <ErrorPanel error /> }.into_any(),
     }
 }

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use rust_i18n::t;
 
-use super::error_panel::show_errors;
 use super::nav::SectionNav;
 use super::tenant_switcher::TenantSwitcher;
 use super::user_menu::UserMenu;
@@ -27,17 +26,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a href="/" class="mr-auto text-lg font-semibold text-sky-800">
                     {t!("app.name").to_string()}
                 </a>
+                <TenantSwitcher />
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        rights
-                            .await
-                            .ok()
-                            .map(|r| {
-                                view! {
-                                    <TenantSwitcher rights=r.clone() />
-                                    <UserMenu rights=r />
-                                }
-                            })
+                        rights.await.ok().map(|r| view! { <UserMenu rights=r /> })
                     })}
                 </Transition>
             </div>
@@ -49,14 +41,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })}
             </Transition>
             <main id="main" class="min-w-0 flex-1">
-                <Transition fallback=|| {
-                    view! { <p>{t!("error.loading").to_string()}</p> }
-                }>
-                    <ErrorBoundary fallback=show_errors>
-                        {move || Suspend::new(async move { rights.await.map(|_| ()) })}
-                        {children()}
-                    </ErrorBoundary>
-                </Transition>
+                {children()}
             </main>
         </div>
     }

@@ -19,25 +19,32 @@ pub fn SectionNav(rights: EffectiveRights) -> impl IntoView {
         let held = rights.tenant(&tenant)?.clone();
         let base = format!("/t/{tenant}");
         let path = location.pathname.get();
-        let link = move |href: String, label: String| {
-            let current = path == href;
-            view! {
-                <li>
-                    <a
-                        href=href
-                        aria-current=if current { Some("page") } else { None }
-                        class="block rounded px-3 py-2 hover:bg-sky-50 aria-[current=page]:bg-sky-100 aria-[current=page]:font-semibold"
-                    >
-                        {label}
-                    </a>
-                </li>
-            }
+        let mut links = vec![(base.clone(), t!("nav.overview").to_string())];
+        links.extend(
+            Section::ALL
+                .into_iter()
+                .filter(|s| held.can(s.action()))
+                .map(|s| (format!("{base}/{}", s.slug()), s.label())),
+        );
+        let list = move || {
+            links
+                .iter()
+                .map(|(href, label)| {
+                    let current = path == *href;
+                    view! {
+                        <li>
+                            <a
+                                href=href.clone()
+                                aria-current=if current { Some("page") } else { None }
+                                class="block rounded px-3 py-2 hover:bg-sky-50 aria-[current=page]:bg-sky-100 aria-[current=page]:font-semibold"
+                            >
+                                {label.clone()}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()
         };
-        let sections: Vec<_> = Section::ALL
-            .into_iter()
-            .filter(|s| held.can(s.action()))
-            .map(|s| link(format!("{base}/{}", s.slug()), s.label()))
-            .collect();
 
         Some(view! {
             <nav aria-label=t!("nav.label").to_string() class="md:w-56">
@@ -45,15 +52,9 @@ pub fn SectionNav(rights: EffectiveRights) -> impl IntoView {
                     <summary class="cursor-pointer rounded border border-slate-300 bg-white px-3 py-2">
                         {t!("nav.menu").to_string()}
                     </summary>
-                    <ul class="mt-2 rounded border border-slate-200 bg-white">
-                        {link(base.clone(), t!("nav.overview").to_string())}
-                        {sections.clone()}
-                    </ul>
+                    <ul class="mt-2 rounded border border-slate-200 bg-white">{list.clone()}</ul>
                 </details>
-                <ul class="hidden rounded border border-slate-200 bg-white md:block">
-                    {link(base.clone(), t!("nav.overview").to_string())}
-                    {sections}
-                </ul>
+                <ul class="hidden rounded border border-slate-200 bg-white md:block">{list}</ul>
             </nav>
         })
     }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use rust_i18n::t;
 
+use crate::components::error_panel::or_error_panel;
 use crate::policy::{EffectiveRights, Role};
 use crate::shell::RightsResource;
 
@@ -14,7 +15,9 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <h1 class="text-2xl font-semibold">{t!("home.title").to_string()}</h1>
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move { rights.await.map(|r| view! { <TenantList rights=r /> }) })}
+            {move || Suspend::new(async move {
+                or_error_panel(rights.await, |r| view! { <TenantList rights=r /> })
+            })}
         </Transition>
     }
 }
@@ -25,6 +28,7 @@ fn TenantList(rights: EffectiveRights) -> impl IntoView {
     let empty = rights.tenants.is_empty().then(|| view! { <p class="mt-4">{t!("home.empty").to_string()}</p> });
 
     view! {
+        <div>
         <p class="mt-1 text-slate-600">{intro.to_string()}</p>
         {empty}
         <ul class="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
@@ -43,6 +47,7 @@ fn TenantList(rights: EffectiveRights) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+        </div>
     }
 }
 

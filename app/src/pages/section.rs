@@ -6,6 +6,7 @@ use rust_i18n::t;
 
 use super::ForbiddenPanel;
 use crate::components::current_tenant;
+use crate::components::error_panel::ErrorPanel;
 use crate::policy::Action;
 use crate::shell::RightsResource;
 
@@ -76,24 +77,29 @@ pub fn SectionPage(section: Section) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let rights = rights.await?;
+                let rights = match rights.await {
+                    Ok(rights) => rights,
+                    Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                };
                 let allowed = tenant
                     .get()
                     .and_then(|t| rights.tenant(&t).cloned())
                     .is_some_and(|held| held.can(section.action()));
-                Ok::<_, crate::AppError>(if allowed {
+                if allowed {
                     // TODO(#3): the users section; TODO(#4) requests; TODO(#5) backups;
                     // TODO(#6) health; TODO(#7) and TODO(#8) reports; TODO(#9) audit.
                     view! {
+                        <div>
                         <h1 class="text-2xl font-semibold">{section.label()}</h1>
                         <p class="mt-4 rounded border border-dashed border-slate-300 p-6 text-slate-600">
                             {t!("section.not_yet").to_string()}
                         </p>
+                        </div>
                     }
                         .into_any()
                 } else {
                     view! { <ForbiddenPanel /> }.into_any()
-                })
+                }
             })}
         </Transition>
     }

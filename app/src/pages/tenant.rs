@@ -8,58 +8,84 @@ use super::ForbiddenPanel;
 use super::home::role_names;
 use crate::api::tenants::{TenantOverviewResponse, TenantSettingsResponse, get_tenant_overview, get_tenant_settings};
 use crate::components::current_tenant;
-use crate::components::error_panel::show_errors;
+use crate::AppError;
+use crate::components::error_panel::or_error_panel;
 use crate::policy::{Action, TenantRights};
 use crate::shell::RightsResource;
+
+/// Everything the tenant page shows, loaded in one go.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+enum TenantView {
+    /// The person does not hold the tenant.
+    Forbidden,
+    /// The person's rights there, the overview, and the settings when their role shows them.
+    Held {
+        held: TenantRights,
+        overview: Result<TenantOverviewResponse, AppError>,
+        settings: Option<Result<TenantSettingsResponse, AppError>>,
+    },
+}
 
 /// The overview of the tenant in the URL.
 #[component]
 pub fn TenantPage() -> impl IntoView {
     let rights = expect_context::<RightsResource>();
     let tenant = current_tenant();
+    // One resource, created here rather than inside a suspense boundary, so that the browser
+    // finds the data the server rendered with.
+    let page = Resource::new(move || tenant.get(), move |tenant| load(rights, tenant));
 
     view! {
-        <Transition fallback=|| ()>
+        <Transition fallback=|| view! { <p>{t!("error.loading").to_string()}</p> }>
             {move || Suspend::new(async move {
-                let rights = rights.await?;
-                Ok::<_, crate::AppError>(
-                    match tenant.get().and_then(|t| rights.tenant(&t).cloned()) {
-                        Some(held) => view! { <TenantOverview held /> }.into_any(),
-                        None => view! { <ForbiddenPanel /> }.into_any(),
-                    },
-                )
+                or_error_panel(page.await, |view| match view {
+                    TenantView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
+                    TenantView::Held { held, overview, settings } => {
+                        view! { <TenantOverview held overview settings /> }.into_any()
+                    }
+                })
             })}
         </Transition>
     }
 }
 
-#[component]
-fn TenantOverview(held: TenantRights) -> impl IntoView {
-    let tenant = held.tenant.clone();
-    let overview = Resource::new(move || tenant.clone(), get_tenant_overview);
-    let tenant = held.tenant.clone();
-    let settings = held.can(Action::ViewTenantSettings).then(|| {
-        let settings = Resource::new(move || tenant.clone(), get_tenant_settings);
-        view! {
-            <Transition fallback=|| ()>
-                <ErrorBoundary fallback=show_errors>
-                    {move || Suspend::new(async move { settings.await.map(|s| view! { <SettingsCard settings=s /> }) })}
-                </ErrorBoundary>
-            </Transition>
+async fn load(rights: RightsResource, tenant: Option<String>) -> Result<TenantView, AppError> {
+    let rights = rights.await?;
+    let Some(held) = tenant.and_then(|t| rights.tenant(&t).cloned()) else {
+        return Ok(TenantView::Forbidden);
+    };
+
+    let overview = get_tenant_overview(held.tenant.clone());
+    let settings = async {
+        if held.can(Action::ViewTenantSettings) {
+            Some(get_tenant_settings(held.tenant.clone()).await)
+        } else {
+            None
         }
-    });
+    };
+    let (overview, settings) = futures::join!(overview, settings);
+    Ok(TenantView::Held { held, overview, settings })
+}
+
+#[component]
+fn TenantOverview(
+    held: TenantRights,
+    overview: Result<TenantOverviewResponse, AppError>,
+    settings: Option<Result<TenantSettingsResponse, AppError>>,
+) -> impl IntoView {
+    let settings = settings.map(|s| or_error_panel(s, |settings| view! { <SettingsCard settings /> }));
 
     view! {
-        <h1 class="text-2xl font-semibold">{t!("tenant.overview_title", tenant = held.tenant).to_string()}</h1>
-        <p class="mt-1 text-slate-600">
-            {t!("tenant.your_roles").to_string()}": "{role_names(&held.roles)}
-        </p>
-        <Transition fallback=|| view! { <p>{t!("error.loading").to_string()}</p> }>
-            <ErrorBoundary fallback=show_errors>
-                {move || Suspend::new(async move { overview.await.map(|o| view! { <OverviewCards overview=o /> }) })}
-            </ErrorBoundary>
-        </Transition>
-        {settings}
+        <div>
+            <h1 class="text-2xl font-semibold">
+                {t!("tenant.overview_title", tenant = held.tenant).to_string()}
+            </h1>
+            <p class="mt-1 text-slate-600">
+                {t!("tenant.your_roles", roles = role_names(&held.roles)).to_string()}
+            </p>
+            {or_error_panel(overview, |overview| view! { <OverviewCards overview /> })}
+            {settings}
+        </div>
     }
 }
 

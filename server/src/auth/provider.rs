@@ -173,9 +173,9 @@ impl OidcProvider {
         }
     }
 
-    /// Keycloak's token endpoint tells a wrong client secret (401 `invalid_client`) from a right
-    /// one used for a grant the client does not allow (400 `unauthorized_client`), without a
-    /// person signing in.
+    /// Keycloak's token endpoint tells a wrong client id or secret ("Invalid client or Invalid
+    /// client credentials") from right ones used for a grant the client does not allow ("Client
+    /// not enabled to retrieve service account"), without a person signing in.
     async fn check_client_secret(&self) -> Result<(), ProviderError> {
         let form = [
             ("grant_type", "client_credentials"),
@@ -185,13 +185,18 @@ impl OidcProvider {
         let response = self.http.post(self.token_url.clone()).form(&form).send().await.map_err(|e| {
             ProviderError::Unreachable { issuer: self.issuer.as_str().into(), reason: e.to_string() }
         })?;
-        match response.status().as_u16() {
-            401 => Err(misconfigured(
-                "CTC_OIDC_CLIENT_SECRET",
-                format!("Keycloak refuses the client {} with this secret", self.client_id.as_str()),
-            )),
-            _ => Ok(()),
+        if response.status().is_success() {
+            return Ok(());
         }
+        // Keycloak answers 401 both ways; only the description tells them apart.
+        let body = response.text().await.unwrap_or_default();
+        if body.contains("Invalid client") {
+            return Err(misconfigured(
+                "CTC_OIDC_CLIENT_ID or CTC_OIDC_CLIENT_SECRET",
+                format!("Keycloak refuses the client {} with this secret", self.client_id.as_str()),
+            ));
+        }
+        Ok(())
     }
 }
 
