@@ -71,7 +71,11 @@ impl AppError {
 
     /// Bad input in `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> AppError {
-        AppError { kind: ErrorKind::InvalidInput, message: message.into(), field: Some(field.into()) }
+        AppError {
+            kind: ErrorKind::InvalidInput,
+            message: message.into(),
+            field: Some(field.into()),
+        }
     }
 }
 

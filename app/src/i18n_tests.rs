@@ -17,7 +17,8 @@ fn keys_in_sources() -> Vec<String> {
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).expect("read source");
                 for (at, call) in text.match_indices("t!(\"") {
-                    let word_before = text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+                    let word_before =
+                        text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
                     if !word_before {
                         let key = &text[at + call.len()..];
                         keys.push(key.split('"').next().unwrap_or_default().to_owned());

@@ -24,7 +24,8 @@ pub enum Role {
 
 impl Role {
     /// Every role, in the order menus and tests list them.
-    pub const ALL: [Role; 4] = [Role::PlatformAdmin, Role::TenantAdmin, Role::Helpdesk, Role::Auditor];
+    pub const ALL: [Role; 4] =
+        [Role::PlatformAdmin, Role::TenantAdmin, Role::Helpdesk, Role::Auditor];
 
     /// The stable name used in claims, logs and the translation keys.
     pub fn as_str(self) -> &'static str {
@@ -62,7 +63,9 @@ impl Grant {
     pub fn from_group_path(path: &str) -> Option<Grant> {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         match parts.as_slice() {
-            ["platform-admins"] => Some(Grant { role: Role::PlatformAdmin, scope: Scope::AllTenants }),
+            ["platform-admins"] => {
+                Some(Grant { role: Role::PlatformAdmin, scope: Scope::AllTenants })
+            }
             ["tenants", tenant, group] if is_realm_name(tenant) => {
                 let role = match *group {
                     "tenant-admins" => Role::TenantAdmin,
@@ -301,9 +304,19 @@ pub struct EffectiveRights {
 }
 
 impl EffectiveRights {
-    /// The rights on one tenant, when the person holds it.
-    pub fn tenant(&self, tenant: &str) -> Option<&TenantRights> {
-        self.tenants.iter().find(|t| t.tenant == tenant)
+    /// The rights on one tenant, when the person holds it. A platform admin holds every
+    /// tenant, including those past the first page that `tenants` lists; whether the realm
+    /// exists is for the server to say.
+    pub fn tenant(&self, tenant: &str) -> Option<TenantRights> {
+        if let Some(held) = self.tenants.iter().find(|t| t.tenant == tenant) {
+            return Some(held.clone());
+        }
+        (self.platform_admin && is_realm_name(tenant)).then(|| {
+            let platform = Rights {
+                grants: vec![Grant { role: Role::PlatformAdmin, scope: Scope::AllTenants }],
+            };
+            TenantRights::new(&platform, tenant)
+        })
     }
 }
 

@@ -8,9 +8,7 @@ use rust_i18n::t;
 
 use crate::api::rights::get_rights;
 use crate::components::layout::Layout;
-use crate::pages::{
-    HomePage, NotFoundPage, Section, SectionPage, SignInPage, TenantPage,
-};
+use crate::pages::{HomePage, NotFoundPage, Section, SectionPage, SignInPage, TenantPage};
 
 /// The document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

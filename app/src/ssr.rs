@@ -117,8 +117,8 @@ pub fn request_id() -> String {
 /// Sets the response status to match `err`, and returns it.
 pub fn fail(err: AppError) -> AppError {
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        let status = StatusCode::from_u16(err.kind.status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(err.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         options.set_status(status);
     }
     err
@@ -135,7 +135,9 @@ pub fn from_keycloak(err: KeycloakError) -> AppError {
             AppError::new(ErrorKind::Conflict, "Keycloak already holds something with that name.")
         }
         KeycloakError::InvalidInput { errors, .. } => match errors.first() {
-            Some(first) => AppError::invalid(&first.field, format!("Keycloak refused {}.", first.field)),
+            Some(first) => {
+                AppError::invalid(&first.field, format!("Keycloak refused {}.", first.field))
+            }
             None => AppError::new(ErrorKind::InvalidInput, "Keycloak refused the input."),
         },
         KeycloakError::Forbidden { .. } | KeycloakError::Credentials { .. } => AppError::new(
@@ -147,9 +149,10 @@ pub fn from_keycloak(err: KeycloakError) -> AppError {
             ErrorKind::Unavailable,
             "Keycloak cannot be reached right now. Try again in a moment.",
         ),
-        KeycloakError::Unexpected { .. } => {
-            AppError::new(ErrorKind::Internal, "Keycloak gave an answer the console did not expect.")
-        }
+        KeycloakError::Unexpected { .. } => AppError::new(
+            ErrorKind::Internal,
+            "Keycloak gave an answer the console did not expect.",
+        ),
     };
     match app.kind {
         ErrorKind::Internal | ErrorKind::Unavailable => error!(%err, "keycloak call failed"),

@@ -171,8 +171,9 @@ impl Config {
             let variable = format!("CTC_{}_FILE", setting.to_uppercase());
             let Ok(path) = std::env::var(&variable) else { continue };
             let path = PathBuf::from(path);
-            let value = std::fs::read_to_string(&path)
-                .map_err(|source| ConfigError::SecretFile { variable: variable.clone(), path, source })?;
+            let value = std::fs::read_to_string(&path).map_err(|source| {
+                ConfigError::SecretFile { variable: variable.clone(), path, source }
+            })?;
             let secret = Secret::new(value.trim_end_matches(['\n', '\r']));
             match setting {
                 "oidc_client_secret" => self.oidc_client_secret = secret,
@@ -184,17 +185,26 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |setting, problem: &str| ConfigError::Invalid { setting, problem: problem.into() };
-        for (setting, url) in [("CTC_PUBLIC_URL", &self.public_url), ("CTC_KEYCLOAK_URL", &self.keycloak_url)] {
+        let invalid =
+            |setting, problem: &str| ConfigError::Invalid { setting, problem: problem.into() };
+        for (setting, url) in
+            [("CTC_PUBLIC_URL", &self.public_url), ("CTC_KEYCLOAK_URL", &self.keycloak_url)]
+        {
             if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
                 return Err(invalid(setting, "must be an http:// or https:// URL"));
             }
         }
         if self.oidc_client_secret.is_empty() {
-            return Err(invalid("CTC_OIDC_CLIENT_SECRET", "is required (or CTC_OIDC_CLIENT_SECRET_FILE)"));
+            return Err(invalid(
+                "CTC_OIDC_CLIENT_SECRET",
+                "is required (or CTC_OIDC_CLIENT_SECRET_FILE)",
+            ));
         }
         if self.admin_client_secret.is_empty() {
-            return Err(invalid("CTC_ADMIN_CLIENT_SECRET", "is required (or CTC_ADMIN_CLIENT_SECRET_FILE)"));
+            return Err(invalid(
+                "CTC_ADMIN_CLIENT_SECRET",
+                "is required (or CTC_ADMIN_CLIENT_SECRET_FILE)",
+            ));
         }
         if self.session_idle_minutes < 1 {
             return Err(invalid("CTC_SESSION_IDLE_MINUTES", "must be at least 1"));
@@ -231,7 +241,8 @@ pub fn unknown_variables() -> Vec<String> {
         .filter(|k| k.starts_with("CTC_") && k != "CTC_CONFIG" && !k.starts_with("CTC_TEST_"))
         .filter(|k| {
             let name = k["CTC_".len()..].to_lowercase();
-            let name = name.strip_suffix("_file").filter(|n| SECRET_SETTINGS.contains(n)).unwrap_or(&name);
+            let name =
+                name.strip_suffix("_file").filter(|n| SECRET_SETTINGS.contains(n)).unwrap_or(&name);
             !KNOWN.contains(&name)
         })
         .collect()

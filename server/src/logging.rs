@@ -10,8 +10,9 @@ use crate::config::LogFormat;
 
 /// Installs the subscriber. `RUST_LOG` overrides the default levels.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,cloudtrust_console=debug,cloudtrust_backend=debug"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,cloudtrust_console=debug,cloudtrust_backend=debug")
+    });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     match format {
         LogFormat::Pretty => builder.init(),

@@ -38,7 +38,9 @@ async fn main() -> anyhow::Result<()> {
     start_jobs(&state.store);
 
     let address = state.leptos.site_addr;
-    let listener = tokio::net::TcpListener::bind(address).await.with_context(|| format!("listen on {address}"))?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("listen on {address}"))?;
     info!(%address, "serving");
     axum::serve(listener, router::build(state)).with_graceful_shutdown(shutdown()).await?;
     Ok(())
@@ -53,6 +55,10 @@ async fn check_keycloak(state: &AppState) {
         Err(err @ cloudtrust_backend::keycloak::KeycloakError::Credentials { .. }) => {
             error!(%err, "check CTC_ADMIN_REALM, CTC_ADMIN_CLIENT_ID and CTC_ADMIN_CLIENT_SECRET")
         }
+        Err(err @ cloudtrust_backend::keycloak::KeycloakError::Forbidden { .. }) => error!(
+            %err,
+            "CTC_ADMIN_CLIENT_ID: the service account lacks the admin role in CTC_ADMIN_REALM"
+        ),
         Err(err) => warn!(%err, "keycloak's admin api is not available yet; calls will retry"),
     }
 }
@@ -60,10 +66,16 @@ async fn check_keycloak(state: &AppState) {
 fn start_jobs(store: &Store) {
     let holder = uuid::Uuid::new_v4().to_string();
     let sessions = store.sessions();
-    jobs::spawn_leased(store.clone(), "session-sweep", holder, Duration::from_secs(600), move || {
-        let sessions = sessions.clone();
-        async move { sessions.delete_expired().await.map_err(|e| e.to_string()) }
-    });
+    jobs::spawn_leased(
+        store.clone(),
+        "session-sweep",
+        holder,
+        Duration::from_secs(600),
+        move || {
+            let sessions = sessions.clone();
+            async move { sessions.delete_expired().await.map_err(|e| e.to_string()) }
+        },
+    );
 }
 
 async fn shutdown() {

@@ -25,7 +25,8 @@ use crate::state::AppState;
 /// The routes outside Leptos, all public by design: sign-in must work without a session, and
 /// orchestrators probe health without one.
 #[cfg(test)]
-pub const PUBLIC_ROUTES: &[&str] = &["/auth/login", "/auth/callback", "/auth/logout", "/health/live", "/health/ready"];
+pub const PUBLIC_ROUTES: &[&str] =
+    &["/auth/login", "/auth/callback", "/auth/logout", "/health/live", "/health/ready"];
 
 /// Builds the whole application.
 pub fn build(state: Arc<AppState>) -> Router {
@@ -37,7 +38,9 @@ pub fn build(state: Arc<AppState>) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(state.config.session_idle_minutes)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            state.config.session_idle_minutes,
+        )));
     let request_id = HeaderName::from_static(crate::request_id::HEADER);
 
     let auth_routes = Router::new()
@@ -49,15 +52,10 @@ pub fn build(state: Arc<AppState>) -> Router {
         .with_state(state.clone());
 
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &leptos,
-            routes,
-            move || provide_context(services.clone()),
-            {
-                let leptos = leptos.clone();
-                move || shell(leptos.clone())
-            },
-        )
+        .leptos_routes_with_context(&leptos, routes, move || provide_context(services.clone()), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos);
 
@@ -68,7 +66,10 @@ pub fn build(state: Arc<AppState>) -> Router {
         .layer(sessions)
         // TODO(#10): a Content-Security-Policy with nonces for the hydration scripts, so that
         // inline scripts need no `unsafe-inline`.
-        .layer(header_layer(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'; object-src 'none'; base-uri 'self'"))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
+        ))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(CompressionLayer::new())
@@ -86,3 +87,6 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod keycloak_tests;

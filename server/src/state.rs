@@ -44,7 +44,8 @@ impl AppState {
             timeout: config.keycloak_timeout(),
         })?;
         let oidc = OidcProvider::new(&config)?;
-        let tenants = TenantDirectory::new(keycloak.clone(), config.never_tenants(), TENANT_LIST_TTL);
+        let tenants =
+            TenantDirectory::new(keycloak.clone(), config.never_tenants(), TENANT_LIST_TTL);
         let services = ServerContext { keycloak, store: store.clone(), tenants: Arc::new(tenants) };
 
         Ok(Arc::new(AppState { config, store, oidc, leptos, services }))

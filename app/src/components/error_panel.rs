@@ -14,21 +14,20 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         _ => t!("error.title"),
     };
     let action = match error.kind {
-        ErrorKind::Unauthenticated => {
-            view! { <SignInAgainLink /> }.into_any()
+        ErrorKind::Unauthenticated => view! { <SignInAgainLink /> }.into_any(),
+        _ => view! {
+            <a href="/" class="font-medium text-sky-700 underline">
+                {t!("error.back_home").to_string()}
+            </a>
         }
-        _ => {
-            view! {
-                <a href="/" class="font-medium text-sky-700 underline">
-                    {t!("error.back_home").to_string()}
-                </a>
-            }
-                .into_any()
-        }
+        .into_any(),
     };
 
     view! {
-        <section role="alert" class="rounded-md border border-rose-300 bg-rose-50 p-4 text-rose-900">
+        <section
+            role="alert"
+            class="rounded-md border border-rose-300 bg-rose-50 p-4 text-rose-900"
+        >
             <h2 class="font-semibold">{title.to_string()}</h2>
             <p class="mt-1">{error.message}</p>
             <p class="mt-2">{action}</p>

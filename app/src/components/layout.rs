@@ -9,6 +9,10 @@ use super::tenant_switcher::TenantSwitcher;
 use super::user_menu::UserMenu;
 use crate::shell::RightsResource;
 
+/// Hidden until focused: the first stop of the Tab key.
+const SKIP_LINK: &str =
+    "sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2";
+
 /// Frames every signed-in page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -17,7 +21,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <a
             href="#main"
-            class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
+            class=SKIP_LINK
         >
             {t!("app.skip_to_content").to_string()}
         </a>

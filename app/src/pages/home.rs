@@ -25,7 +25,10 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn TenantList(rights: EffectiveRights) -> impl IntoView {
     let intro = if rights.platform_admin { t!("home.platform_intro") } else { t!("home.intro") };
-    let empty = rights.tenants.is_empty().then(|| view! { <p class="mt-4">{t!("home.empty").to_string()}</p> });
+    let empty = rights
+        .tenants
+        .is_empty()
+        .then(|| view! { <p class="mt-4">{t!("home.empty").to_string()}</p> });
 
     view! {
         <div>
@@ -38,7 +41,10 @@ fn TenantList(rights: EffectiveRights) -> impl IntoView {
                 .map(|held| {
                     view! {
                         <li class="rounded border border-slate-200 bg-white p-4">
-                            <a href=format!("/t/{}", held.tenant) class="text-lg font-medium text-sky-800 underline">
+                            <a
+                                href=format!("/t/{}", held.tenant)
+                                class="text-lg font-medium text-sky-800 underline"
+                            >
                                 {held.tenant.clone()}
                             </a>
                             <p class="mt-1 text-sm text-slate-600">{role_names(&held.roles)}</p>
@@ -53,5 +59,9 @@ fn TenantList(rights: EffectiveRights) -> impl IntoView {
 
 /// The roles as a person reads them, comma-separated.
 pub fn role_names(roles: &[Role]) -> String {
-    roles.iter().map(|r| t!(format!("role.{}", r.as_str())).to_string()).collect::<Vec<_>>().join(", ")
+    roles
+        .iter()
+        .map(|r| t!(format!("role.{}", r.as_str())).to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

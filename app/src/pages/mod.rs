@@ -43,10 +43,10 @@ pub const PAGES: &[(&str, PageAccess)] = &[
 /// Sets the HTTP status of the page being rendered on the server; does nothing in the browser.
 pub fn set_page_status(status: u16) {
     #[cfg(feature = "ssr")]
-    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = axum::http::StatusCode::from_u16(status) {
-            options.set_status(status);
-        }
+    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(status)
+    {
+        options.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]
     let _ = status;

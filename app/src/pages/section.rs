@@ -83,7 +83,7 @@ pub fn SectionPage(section: Section) -> impl IntoView {
                 };
                 let allowed = tenant
                     .get()
-                    .and_then(|t| rights.tenant(&t).cloned())
+                    .and_then(|t| rights.tenant(&t))
                     .is_some_and(|held| held.can(section.action()));
                 if allowed {
                     // TODO(#3): the users section; TODO(#4) requests; TODO(#5) backups;
@@ -91,7 +91,8 @@ pub fn SectionPage(section: Section) -> impl IntoView {
                     view! {
                         <div>
                         <h1 class="text-2xl font-semibold">{section.label()}</h1>
-                        <p class="mt-4 rounded border border-dashed border-slate-300 p-6 text-slate-600">
+                        <p class="mt-4 rounded border border-dashed border-slate-300 p-6 \
+                                  text-slate-600">
                             {t!("section.not_yet").to_string()}
                         </p>
                         </div>

@@ -11,7 +11,9 @@ use crate::components::error_panel::encode_component;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let next = move || query.with(|q| q.get("next")).filter(|n| n.starts_with('/') && !n.starts_with("//"));
+    let next = move || {
+        query.with(|q| q.get("next")).filter(|n| n.starts_with('/') && !n.starts_with("//"))
+    };
     let href = move || match next() {
         Some(next) => format!("/auth/login?next={}", encode_component(&next)),
         None => "/auth/login".to_owned(),
@@ -30,7 +32,9 @@ pub fn SignInPage() -> impl IntoView {
         } else {
             "mt-4 rounded border border-sky-200 bg-sky-50 p-3"
         };
-        Some(view! { <p role=if alert { "alert" } else { "status" } class=class>{text.to_string()}</p> })
+        Some(view! {
+            <p role=if alert { "alert" } else { "status" } class=class>{text.to_string()}</p>
+        })
     };
 
     view! {
@@ -40,7 +44,8 @@ pub fn SignInPage() -> impl IntoView {
             {notice}
             <a
                 href=href
-                class="mt-6 inline-block rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800"
+                class="mt-6 inline-block rounded bg-sky-700 px-4 py-2 font-medium text-white \
+                       hover:bg-sky-800"
             >
                 {t!("signin.button").to_string()}
             </a>

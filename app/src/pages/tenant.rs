@@ -6,9 +6,11 @@ use rust_i18n::t;
 
 use super::ForbiddenPanel;
 use super::home::role_names;
-use crate::api::tenants::{TenantOverviewResponse, TenantSettingsResponse, get_tenant_overview, get_tenant_settings};
-use crate::components::current_tenant;
 use crate::AppError;
+use crate::api::tenants::{
+    TenantOverviewResponse, TenantSettingsResponse, get_tenant_overview, get_tenant_settings,
+};
+use crate::components::current_tenant;
 use crate::components::error_panel::or_error_panel;
 use crate::policy::{Action, TenantRights};
 use crate::shell::RightsResource;
@@ -51,7 +53,7 @@ pub fn TenantPage() -> impl IntoView {
 
 async fn load(rights: RightsResource, tenant: Option<String>) -> Result<TenantView, AppError> {
     let rights = rights.await?;
-    let Some(held) = tenant.and_then(|t| rights.tenant(&t).cloned()) else {
+    let Some(held) = tenant.and_then(|t| rights.tenant(&t)) else {
         return Ok(TenantView::Forbidden);
     };
 
@@ -73,7 +75,8 @@ fn TenantOverview(
     overview: Result<TenantOverviewResponse, AppError>,
     settings: Option<Result<TenantSettingsResponse, AppError>>,
 ) -> impl IntoView {
-    let settings = settings.map(|s| or_error_panel(s, |settings| view! { <SettingsCard settings /> }));
+    let settings =
+        settings.map(|s| or_error_panel(s, |settings| view! { <SettingsCard settings /> }));
 
     view! {
         <div>
@@ -112,7 +115,8 @@ fn OverviewCards(overview: TenantOverviewResponse) -> impl IntoView {
 
 #[component]
 fn SettingsCard(settings: TenantSettingsResponse) -> impl IntoView {
-    let yes_no = |b: bool| if b { t!("tenant.yes").to_string() } else { t!("tenant.no").to_string() };
+    let yes_no =
+        |b: bool| if b { t!("tenant.yes").to_string() } else { t!("tenant.no").to_string() };
     let kept = match settings.events_kept_days {
         Some(days) => t!("tenant.events_days", days = days).to_string(),
         None => t!("tenant.events_forever").to_string(),
@@ -127,13 +131,24 @@ fn SettingsCard(settings: TenantSettingsResponse) -> impl IntoView {
     };
 
     view! {
-        <section class="mt-6 rounded border border-slate-200 bg-white p-4" aria-labelledby="settings-title">
-            <h2 id="settings-title" class="text-lg font-semibold">{t!("tenant.settings_title").to_string()}</h2>
+        <section
+            class="mt-6 rounded border border-slate-200 bg-white p-4"
+            aria-labelledby="settings-title"
+        >
+            <h2 id="settings-title" class="text-lg font-semibold">
+                {t!("tenant.settings_title").to_string()}
+            </h2>
             <dl class="mt-2 divide-y divide-slate-100">
                 {row(t!("tenant.events_stored").to_string(), yes_no(settings.events_enabled))}
                 {row(t!("tenant.events_kept").to_string(), kept)}
-                {row(t!("tenant.admin_events_stored").to_string(), yes_no(settings.admin_events_enabled))}
-                {row(t!("tenant.admin_events_details").to_string(), yes_no(settings.admin_events_details))}
+                {row(
+                    t!("tenant.admin_events_stored").to_string(),
+                    yes_no(settings.admin_events_enabled),
+                )}
+                {row(
+                    t!("tenant.admin_events_details").to_string(),
+                    yes_no(settings.admin_events_details),
+                )}
             </dl>
         </section>
     }

@@ -53,7 +53,11 @@ fn each_role_may_run_exactly_the_actions_of_the_matrix_on_its_own_tenant() {
         for (role, allowed) in Role::ALL.into_iter().zip(expected) {
             let rights = holder(role, "acme");
 
-            assert_eq!(rights.allows(*action, Some("acme")), *allowed, "{role:?} {action:?} on acme");
+            assert_eq!(
+                rights.allows(*action, Some("acme")),
+                *allowed,
+                "{role:?} {action:?} on acme"
+            );
         }
     }
 }
@@ -151,4 +155,22 @@ fn tenant_rights_list_the_allowed_actions_in_catalogue_order() {
         ]
     );
     assert!(held.can(Action::ViewAudit) && !held.can(Action::CreateUser));
+}
+
+#[test]
+fn effective_rights_answer_for_a_tenant_past_the_listed_page_only_for_a_platform_admin() {
+    let listed = |platform_admin| EffectiveRights {
+        username: "someone".into(),
+        display_name: "Someone".into(),
+        platform_admin,
+        tenants: vec![TenantRights::new(&holder(Role::TenantAdmin, "acme"), "acme")],
+        tenants_truncated: platform_admin,
+    };
+
+    let platform = listed(true).tenant("tenant-0420").expect("a platform admin holds every tenant");
+    assert_eq!(platform.roles, [Role::PlatformAdmin]);
+    assert!(platform.can(Action::RestoreBackup));
+    assert_eq!(listed(true).tenant("not a realm"), None);
+    assert_eq!(listed(false).tenant("tenant-0420"), None);
+    assert_eq!(listed(false).tenant("acme").map(|t| t.roles), Some(vec![Role::TenantAdmin]));
 }

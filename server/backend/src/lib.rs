@@ -10,3 +10,6 @@ pub mod store;
 pub mod tenants;
 
 pub use secret::Secret;
+
+#[cfg(test)]
+mod shared_data;

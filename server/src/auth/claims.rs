@@ -18,7 +18,9 @@ pub fn group_paths(id_token: &str, claim: &str) -> Result<Vec<String>, String> {
         None | Some(serde_json::Value::Null) => Ok(Vec::new()),
         Some(serde_json::Value::Array(items)) => items
             .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or(format!("claim {claim} holds a non-string")))
+            .map(|v| {
+                v.as_str().map(str::to_owned).ok_or(format!("claim {claim} holds a non-string"))
+            })
             .collect(),
         Some(serde_json::Value::String(one)) => Ok(vec![one.clone()]),
         Some(_) => Err(format!("claim {claim} is not a list of group paths")),

@@ -16,7 +16,8 @@ use crate::state::AppState;
 
 /// Paths anyone may reach: sign-in itself, the static files, and the health probes. Server
 /// functions under `/api/` answer 401 themselves rather than redirect.
-const PUBLIC_PREFIXES: &[&str] = &["/signin", "/auth/", "/pkg/", "/api/", "/health", "/favicon.svg"];
+const PUBLIC_PREFIXES: &[&str] =
+    &["/signin", "/auth/", "/pkg/", "/api/", "/health", "/favicon.svg"];
 
 /// Sends a request for a private page without a signed-in session to sign-in, with the page as
 /// the place to return to.
@@ -40,14 +41,19 @@ pub async fn require_session(session: Session, request: Request, next: Next) -> 
 
 /// Refuses a state-changing request whose `Origin` is not the console's own (CSRF). Browsers
 /// send `Origin` on every cross-origin and same-origin POST.
-pub async fn check_origin(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub async fn check_origin(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let ours = state.config.public_url.origin().ascii_serialization();
 
     match origin {
         Some(origin) if !safe && origin != ours => {
-            warn!(origin, path = %request.uri().path(), "cross-origin state-changing request refused");
+            let path = request.uri().path();
+            warn!(origin, path, "cross-origin state-changing request refused");
             (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response()
         }
         _ => next.run(request).await,

@@ -16,8 +16,14 @@ use tracing::{info, warn};
 use crate::config::Config;
 
 /// The OIDC client once the provider's metadata is known.
-pub type OidcClient =
-    CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
+pub type OidcClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
 
 /// Discovered metadata is trusted this long before it is read again (keys rotate).
 const METADATA_TTL: Duration = Duration::from_secs(3600);
@@ -116,23 +122,27 @@ impl OidcProvider {
         Ok(discovered)
     }
 
-    /// Checks at start that Keycloak knows the issuer and accepts the client's credentials, and
-    /// logs what is wrong with the setting to fix. The console starts either way.
+    /// Checks at start that Keycloak knows the issuer, accepts the client's credentials and
+    /// sends people back to this console, and logs the setting to fix. The console starts
+    /// either way.
     pub async fn check_at_start(&self) {
-        match self.get().await {
-            Ok(_) => info!(issuer = %self.issuer.as_str(), "identity provider discovered"),
+        match self.verify().await {
+            Ok(()) => {
+                let issuer = self.issuer.as_str();
+                info!(issuer, "identity provider discovered and accepts the console")
+            }
             Err(err @ ProviderError::Unreachable { .. }) => {
                 warn!(%err, "identity provider unreachable; sign-in will retry when asked");
-                return;
             }
-            Err(err) => {
-                tracing::error!(%err, "identity provider misconfigured");
-                return;
-            }
+            Err(err) => tracing::error!(%err, "identity provider misconfigured"),
         }
-        if let Err(err) = self.check_client_secret().await {
-            tracing::error!(%err, "identity provider refuses the console's client");
-        }
+    }
+
+    /// Discovers the provider, then checks the client's secret and redirect URI.
+    pub async fn verify(&self) -> Result<(), ProviderError> {
+        self.get().await?;
+        self.check_client_secret().await?;
+        self.check_redirect_uri().await
     }
 
     async fn discover(&self) -> Result<Discovered, ProviderError> {
@@ -157,10 +167,14 @@ impl OidcProvider {
         use openidconnect::DiscoveryError;
         let issuer = self.issuer.as_str().to_owned();
         match err {
-            DiscoveryError::Request(e) => ProviderError::Unreachable { issuer, reason: e.to_string() },
+            DiscoveryError::Request(e) => {
+                ProviderError::Unreachable { issuer, reason: e.to_string() }
+            }
             DiscoveryError::Response(status, _, _) if status.as_u16() == 404 => misconfigured(
                 "CTC_OIDC_REALM",
-                format!("Keycloak has no realm at {issuer} (404); check the realm and CTC_KEYCLOAK_URL"),
+                format!(
+                    "Keycloak has no realm at {issuer} (404); check the realm and CTC_KEYCLOAK_URL"
+                ),
             ),
             DiscoveryError::Response(status, _, _) if status.is_server_error() => {
                 ProviderError::Unreachable { issuer, reason: format!("answered {status}") }
@@ -169,7 +183,9 @@ impl OidcProvider {
                 "CTC_KEYCLOAK_URL",
                 format!("the issuer Keycloak announces differs from {issuer}: {reason}"),
             ),
-            other => misconfigured("CTC_KEYCLOAK_URL", format!("discovery at {issuer} failed: {other}")),
+            other => {
+                misconfigured("CTC_KEYCLOAK_URL", format!("discovery at {issuer} failed: {other}"))
+            }
         }
     }
 
@@ -182,9 +198,13 @@ impl OidcProvider {
             ("client_id", self.client_id.as_str()),
             ("client_secret", self.client_secret.expose()),
         ];
-        let response = self.http.post(self.token_url.clone()).form(&form).send().await.map_err(|e| {
-            ProviderError::Unreachable { issuer: self.issuer.as_str().into(), reason: e.to_string() }
-        })?;
+        let response =
+            self.http.post(self.token_url.clone()).form(&form).send().await.map_err(|e| {
+                ProviderError::Unreachable {
+                    issuer: self.issuer.as_str().into(),
+                    reason: e.to_string(),
+                }
+            })?;
         if response.status().is_success() {
             return Ok(());
         }
@@ -194,6 +214,39 @@ impl OidcProvider {
             return Err(misconfigured(
                 "CTC_OIDC_CLIENT_ID or CTC_OIDC_CLIENT_SECRET",
                 format!("Keycloak refuses the client {} with this secret", self.client_id.as_str()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Asks Keycloak's authorization endpoint whether it would send a person back to this
+    /// console: it answers 400 "Invalid parameter: redirect_uri" when the client does not list
+    /// the address, which people would otherwise only meet on Keycloak's own error page.
+    async fn check_redirect_uri(&self) -> Result<(), ProviderError> {
+        let mut url = self.token_url.clone();
+        url.set_path(&url.path().replace("/openid-connect/token", "/openid-connect/auth"));
+        url.query_pairs_mut()
+            .append_pair("client_id", self.client_id.as_str())
+            .append_pair("redirect_uri", self.redirect.as_str())
+            .append_pair("response_type", "code")
+            .append_pair("scope", "openid");
+        let response = self.http.get(url).send().await.map_err(|e| ProviderError::Unreachable {
+            issuer: self.issuer.as_str().into(),
+            reason: e.to_string(),
+        })?;
+        if response.status() != reqwest::StatusCode::BAD_REQUEST {
+            return Ok(());
+        }
+        let body = response.text().await.unwrap_or_default();
+        if body.contains("redirect_uri") {
+            return Err(misconfigured(
+                "CTC_PUBLIC_URL",
+                format!(
+                    "Keycloak's client {} does not allow the redirect URI {}; add it to the \
+                     client's valid redirect URIs or correct the public URL",
+                    self.client_id.as_str(),
+                    self.redirect.as_str()
+                ),
             ));
         }
         Ok(())

@@ -63,7 +63,11 @@ pub async fn login(
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = provider
         .client
-        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
         .add_scope(Scope::new("profile".into()))
         .add_scope(Scope::new("email".into()))
         .set_pkce_challenge(challenge)
@@ -114,7 +118,10 @@ pub async fn callback(
         Ok(Finish::NoRole { logout }) => Redirect::to(&logout).into_response(),
         Err(reason) => {
             warn!(reason, "sign-in refused");
-            signin_redirect(if reason.starts_with("unreachable") { "idp_unreachable" } else { "refused" }, &pending.next)
+            signin_redirect(
+                if reason.starts_with("unreachable") { "idp_unreachable" } else { "refused" },
+                &pending.next,
+            )
         }
     }
 }
@@ -132,14 +139,17 @@ async fn finish(
     request_id: &str,
 ) -> Result<Finish, String> {
     let provider = state.oidc.get().await.map_err(|e| format!("unreachable: {e}"))?;
-    let exchange = provider.client.exchange_code(AuthorizationCode::new(code)).map_err(|e| e.to_string())?;
+    let exchange =
+        provider.client.exchange_code(AuthorizationCode::new(code)).map_err(|e| e.to_string())?;
     let tokens = exchange
         .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier.clone()))
         .request_async(state.oidc.http())
         .await
         .map_err(|e| {
             if e.to_string().contains("invalid_client") {
-                error!("Keycloak refuses the console's client secret: check CTC_OIDC_CLIENT_SECRET");
+                error!(
+                    "Keycloak refuses the console's client secret: check CTC_OIDC_CLIENT_SECRET"
+                );
             }
             format!("code exchange failed: {e}")
         })?;
@@ -157,7 +167,8 @@ async fn finish(
         .and_then(|n| n.get(None))
         .map(|n| n.as_str().to_owned())
         .unwrap_or_else(|| username.clone());
-    let identity = Identity { subject: claims.subject().as_str().to_owned(), username, display_name, rights };
+    let identity =
+        Identity { subject: claims.subject().as_str().to_owned(), username, display_name, rights };
 
     if !identity.rights.has_any_role() {
         record(state, request_id, &identity, "sign_in", Outcome::Denied, "no console role").await;
@@ -184,7 +195,15 @@ pub async fn logout(
     let identity: Option<Identity> = session.get(IDENTITY_KEY).await.unwrap_or(None);
     let id_token: Option<String> = session.get(ID_TOKEN_KEY).await.unwrap_or(None);
     if let Some(identity) = &identity {
-        record(&state, &crate::request_id::of(&headers), identity, "sign_out", Outcome::Success, "").await;
+        record(
+            &state,
+            &crate::request_id::of(&headers),
+            identity,
+            "sign_out",
+            Outcome::Success,
+            "",
+        )
+        .await;
         info!(user = %identity.username, "signed out");
     }
     if let Err(err) = session.flush().await {
@@ -192,10 +211,13 @@ pub async fn logout(
     }
 
     let keycloak_logout = match (state.oidc.get().await, id_token) {
-        (Ok(provider), Some(token)) => end_session_url(&provider, &state.config, &token, "signed_out"),
+        (Ok(provider), Some(token)) => {
+            end_session_url(&provider, &state.config, &token, "signed_out")
+        }
         _ => None,
     };
-    Redirect::to(&keycloak_logout.unwrap_or_else(|| "/signin?reason=signed_out".into())).into_response()
+    Redirect::to(&keycloak_logout.unwrap_or_else(|| "/signin?reason=signed_out".into()))
+        .into_response()
 }
 
 /// Keycloak's end-session URL that comes back to the sign-in page with `reason`.
@@ -242,7 +264,12 @@ async fn record(
 /// Only a path on this site may be returned to; anything else returns home.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/auth/") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.starts_with("/auth/") =>
+        {
             n.to_owned()
         }
         _ => "/".to_owned(),

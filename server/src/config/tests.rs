@@ -1,5 +1,8 @@
 //! Settings tests, each in a figment `Jail` (its own folder and environment).
 
+// figment's `Jail` closures return its own large error type; that is its API, not ours.
+#![allow(clippy::result_large_err)]
+
 use figment::Jail;
 
 use super::{Config, ConfigError, LogFormat};

@@ -8,8 +8,13 @@ use cloudtrust_backend::store::Store;
 use tracing::{Instrument, debug, error, info_span};
 
 /// Runs `work` every `every`, on the instance `holder` while it holds the lease on `job`.
-pub fn spawn_leased<F, Fut>(store: Store, job: &'static str, holder: String, every: Duration, work: F)
-where
+pub fn spawn_leased<F, Fut>(
+    store: Store,
+    job: &'static str,
+    holder: String,
+    every: Duration,
+    work: F,
+) where
     F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = Result<(), String>> + Send,
 {

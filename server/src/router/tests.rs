@@ -93,7 +93,8 @@ async fn sign_in_while_keycloak_is_down_says_so_and_keeps_the_page_asked_for() {
 
 #[tokio::test]
 async fn a_callback_without_a_sign_in_in_progress_is_refused_without_a_session() {
-    let request = Request::get("/auth/callback?code=forged&state=forged").body(Body::empty()).unwrap();
+    let request =
+        Request::get("/auth/callback?code=forged&state=forged").body(Body::empty()).unwrap();
 
     let response = send(request).await;
 
@@ -128,7 +129,9 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
 
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'")
+    );
     assert_eq!(headers["x-request-id"].len(), 36);
 }
 

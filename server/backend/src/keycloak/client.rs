@@ -53,7 +53,9 @@ impl KeycloakAdmin {
             &["realms", &settings.realm, "protocol", "openid-connect", "token"],
         );
         let token = TokenCache::new(endpoint.into(), settings.client_id, settings.client_secret);
-        Ok(KeycloakAdmin { inner: std::sync::Arc::new(Inner { http, base_url: settings.base_url, token }) })
+        Ok(KeycloakAdmin {
+            inner: std::sync::Arc::new(Inner { http, base_url: settings.base_url, token }),
+        })
     }
 
     /// The URL of `segments` under `/admin/realms`, each segment percent-encoded.

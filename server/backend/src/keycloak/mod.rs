@@ -16,3 +16,6 @@ mod users;
 pub use client::{KeycloakAdmin, KeycloakSettings};
 pub use error::{FieldError, KeycloakError};
 pub use types::{EventsConfig, RealmSummary, UserBrief, UserQuery};
+
+#[cfg(test)]
+mod live_tests;

@@ -75,3 +75,6 @@ pub struct UserQuery {
     /// At most this many results.
     pub max: u32,
 }
+
+#[cfg(test)]
+mod tests;
