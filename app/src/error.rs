@@ -69,6 +69,11 @@ impl AppError {
         AppError::new(ErrorKind::Forbidden, "You do not have access to this.")
     }
 
+    /// The change collides with the current state.
+    pub fn conflict(message: impl Into<String>) -> AppError {
+        AppError::new(ErrorKind::Conflict, message)
+    }
+
     /// Bad input in `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> AppError {
         AppError {

@@ -105,7 +105,8 @@ pub enum Action {
     SearchUsers,
     /// See one user's details.
     ViewUser,
-    /// See a user's credentials and sessions (a privileged, audited view).
+    /// See a user's credentials, sessions, consents and linked identities (a privileged view,
+    /// recorded in the audit trail each time).
     ViewUserSecrets,
     /// Create a user.
     CreateUser,
@@ -115,6 +116,19 @@ pub enum Action {
     LockUser,
     /// Reset a password or send the required-actions email.
     ResetCredentials,
+    /// Sign a user out of every session, revoke a consent or unlink an identity provider.
+    EndUserSessions,
+    /// Add a user to groups and remove them, grant and take back roles not marked privileged.
+    ManageMembership,
+    /// Grant or take back a role marked privileged (Keycloak role attribute `privileged=true`,
+    /// and every role of the realm-management client).
+    GrantPrivilegedRole,
+    /// Offboard a leaver: disable, end sessions, remove roles and groups, in one step.
+    OffboardUser,
+    /// Delete a user for good.
+    DeleteUser,
+    /// Export the users of a search as CSV.
+    ExportUsers,
     /// File a joiner, mover, leaver or reset request.
     FileRequest,
     /// Approve or reject someone else's request.
@@ -145,7 +159,7 @@ use Role::{Auditor, Helpdesk, PlatformAdmin, TenantAdmin};
 
 impl Action {
     /// The whole catalogue, for tests and the rights view.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 29] = [
         Action::ViewOwnRights,
         Action::SearchTenants,
         Action::ViewTenant,
@@ -157,6 +171,12 @@ impl Action {
         Action::UpdateUser,
         Action::LockUser,
         Action::ResetCredentials,
+        Action::EndUserSessions,
+        Action::ManageMembership,
+        Action::GrantPrivilegedRole,
+        Action::OffboardUser,
+        Action::DeleteUser,
+        Action::ExportUsers,
         Action::FileRequest,
         Action::ApproveRequest,
         Action::ManageWorkflowPolicy,
@@ -182,14 +202,20 @@ impl Action {
             | Action::SearchTenants
             | Action::ViewTenant
             | Action::SearchUsers
-            | Action::ViewUser => EVERY,
+            | Action::ViewUser
+            | Action::ExportUsers => EVERY,
             Action::CreateUser
             | Action::UpdateUser
             | Action::LockUser
             | Action::ResetCredentials
+            | Action::EndUserSessions
+            | Action::ManageMembership
+            | Action::OffboardUser
+            | Action::ViewUserSecrets
             | Action::FileRequest
             | Action::ImportUsers => PROVISIONERS,
-            Action::ViewUserSecrets
+            Action::GrantPrivilegedRole
+            | Action::DeleteUser
             | Action::ViewTenantSettings
             | Action::ApproveRequest
             | Action::ManageWorkflowPolicy

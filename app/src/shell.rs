@@ -8,7 +8,10 @@ use rust_i18n::t;
 
 use crate::api::rights::get_rights;
 use crate::components::layout::Layout;
-use crate::pages::{HomePage, NotFoundPage, Section, SectionPage, SignInPage, TenantPage};
+use crate::pages::{
+    HomePage, NewUserPage, NotFoundPage, Section, SectionPage, SignInPage, TenantPage, UserPage,
+    UsersPage,
+};
 
 /// The document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,11 +54,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedIn ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/t/:tenant") view=TenantPage ssr=SsrMode::Async />
-                    <Route
-                        ssr=SsrMode::Async
-                        path=path!("/t/:tenant/users")
-                        view=|| view! { <SectionPage section=Section::Users /> }
-                    />
+                    <Route ssr=SsrMode::Async path=path!("/t/:tenant/users") view=UsersPage />
+                    <Route ssr=SsrMode::Async path=path!("/t/:tenant/users/new") view=NewUserPage />
+                    <Route ssr=SsrMode::Async path=path!("/t/:tenant/users/:id") view=UserPage />
                     <Route
                         ssr=SsrMode::Async
                         path=path!("/t/:tenant/requests")

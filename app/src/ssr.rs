@@ -81,6 +81,32 @@ pub async fn authorize(action: Action, tenant: Option<&str>) -> Result<Caller, A
     Err(fail(AppError::forbidden()))
 }
 
+/// Records what `caller` did in `tenant` in the audit trail. `detail` is JSON (what changed,
+/// before and after, never a secret). A trail that cannot be written is logged at ERROR: the
+/// change has already happened in Keycloak and must not be reported as failed.
+pub async fn record(
+    caller: &Caller,
+    tenant: &str,
+    action: &str,
+    target: Option<&str>,
+    outcome: Outcome,
+    detail: Option<serde_json::Value>,
+) {
+    let entry = AuditEntry {
+        request_id: caller.request_id.clone(),
+        actor_id: caller.identity.subject.clone(),
+        actor_username: caller.identity.username.clone(),
+        tenant: Some(tenant.to_owned()),
+        action: action.to_owned(),
+        target: target.map(str::to_owned),
+        outcome,
+        detail: detail.map(|d| d.to_string()),
+    };
+    if let Err(err) = context().store.append_audit(&entry).await {
+        error!(%err, action, "could not record a change in the audit trail");
+    }
+}
+
 /// The tenants named in `rights`, less the realms that are never tenants (`master`, the
 /// console's own), even when a misplaced group names them.
 pub fn held_tenants(rights: &Rights) -> Vec<String> {
@@ -144,6 +170,10 @@ pub fn from_keycloak(err: KeycloakError) -> AppError {
             ErrorKind::Unavailable,
             "The console's service account is not allowed to do this in Keycloak. \
              Tell your platform administrator.",
+        ),
+        KeycloakError::Timeout { .. } => AppError::new(
+            ErrorKind::Unavailable,
+            "Keycloak took too long to answer. Try again in a moment.",
         ),
         KeycloakError::Unavailable { .. } => AppError::new(
             ErrorKind::Unavailable,

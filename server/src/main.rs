@@ -5,6 +5,7 @@
 
 mod auth;
 mod config;
+mod export;
 mod health;
 mod jobs;
 mod logging;

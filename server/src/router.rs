@@ -49,6 +49,7 @@ pub fn build(state: Arc<AppState>) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
+        .route("/export/t/{tenant}/users.csv", get(crate::export::users_csv))
         .with_state(state.clone());
 
     let pages = Router::new()

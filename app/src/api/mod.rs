@@ -1,8 +1,12 @@
 //! Server functions, grouped by domain. Each one names its [`Action`](crate::policy::Action) in
 //! [`catalogue`] and asks the policy before it acts.
 
+pub mod lifecycle;
+pub mod membership;
 pub mod rights;
 pub mod tenants;
+pub mod user_changes;
+pub mod users;
 
 use crate::policy::Action;
 
@@ -13,7 +17,32 @@ pub const SERVER_FNS: &[(&str, Action)] = &[
     ("tenants/search", Action::SearchTenants),
     ("tenant/overview", Action::ViewTenant),
     ("tenant/settings", Action::ViewTenantSettings),
+    ("users/search", Action::SearchUsers),
+    ("users/get", Action::ViewUser),
+    ("users/access", Action::ViewUser),
+    ("users/security", Action::ViewUserSecrets),
+    ("users/update", Action::UpdateUser),
+    ("users/enable", Action::LockUser),
+    ("users/unlock", Action::LockUser),
+    ("users/reset-password", Action::ResetCredentials),
+    ("users/actions-email", Action::ResetCredentials),
+    ("users/sign-out", Action::EndUserSessions),
+    ("users/revoke-consent", Action::EndUserSessions),
+    ("users/unlink-identity", Action::UpdateUser),
+    ("users/profile", Action::CreateUser),
+    ("users/create", Action::CreateUser),
+    ("users/offboard", Action::OffboardUser),
+    ("users/delete", Action::DeleteUser),
+    ("users/group", Action::ManageMembership),
+    ("users/role", Action::ManageMembership),
+    ("groups/search", Action::ManageMembership),
+    ("clients/search", Action::ManageMembership),
+    ("roles/search", Action::ManageMembership),
 ];
+
+/// Routes outside the server functions that serve files, each with its action. The export
+/// answers CSV, which a server function's JSON cannot stream.
+pub const DOWNLOADS: &[(&str, Action)] = &[("/export/t/{tenant}/users.csv", Action::ExportUsers)];
 
 /// The action a server function endpoint runs, if the catalogue names it.
 pub fn action_of_endpoint(endpoint: &str) -> Option<Action> {

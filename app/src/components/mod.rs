@@ -1,6 +1,7 @@
 //! Components shared by the pages: the layout and its parts, and the panels every page uses.
 
 pub mod error_panel;
+pub mod format;
 pub mod layout;
 pub mod nav;
 pub mod tenant_switcher;

@@ -2,16 +2,22 @@
 //! every call again.
 
 mod home;
+mod new_user;
 mod not_found;
 mod section;
 mod signin;
 mod tenant;
+mod user;
+mod users;
 
 pub use home::HomePage;
 pub use not_found::{ForbiddenPanel, NotFoundPage};
 pub use section::{Section, SectionPage};
 pub use signin::SignInPage;
+pub use new_user::NewUserPage;
 pub use tenant::TenantPage;
+pub use user::UserPage;
+pub use users::UsersPage;
 
 use crate::policy::Action;
 
@@ -33,6 +39,8 @@ pub const PAGES: &[(&str, PageAccess)] = &[
     ("/", PageAccess::SignedIn),
     ("/t/{tenant}", PageAccess::Tenant(Action::ViewTenant)),
     ("/t/{tenant}/users", PageAccess::Tenant(Action::SearchUsers)),
+    ("/t/{tenant}/users/new", PageAccess::Tenant(Action::CreateUser)),
+    ("/t/{tenant}/users/{id}", PageAccess::Tenant(Action::ViewUser)),
     ("/t/{tenant}/requests", PageAccess::Tenant(Action::FileRequest)),
     ("/t/{tenant}/reports", PageAccess::Tenant(Action::ViewReports)),
     ("/t/{tenant}/backups", PageAccess::Tenant(Action::ViewBackups)),

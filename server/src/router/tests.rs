@@ -177,3 +177,16 @@ async fn every_public_route_is_served_without_a_session() {
         assert!(!location(&response).starts_with("/auth/login"), "{path} asks for a session");
     }
 }
+
+#[tokio::test]
+async fn every_download_without_a_session_goes_through_sign_in() {
+    for (path, _) in cloudtrust_app::api::DOWNLOADS {
+        let path = path.replace("{tenant}", "acme");
+        let request = Request::get(&path).body(Body::empty()).unwrap();
+
+        let response = send(request).await;
+
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(location(&response).starts_with("/auth/login?next="), "{path}");
+    }
+}

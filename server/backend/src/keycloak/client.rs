@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
+use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::{debug, warn};
 use url::Url;
@@ -76,9 +78,52 @@ impl KeycloakAdmin {
         response.json().await.map_err(KeycloakError::transport)
     }
 
+    /// Sends `body` as JSON with `method` to `url`, through [`KeycloakAdmin::send`].
+    pub(crate) async fn send_json<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        url: Url,
+        body: &B,
+        what: &str,
+    ) -> Result<Response, KeycloakError> {
+        let response = self.send_json_unchecked(method, url, body, what).await?;
+        check(what, response).await
+    }
+
+    /// Like [`KeycloakAdmin::send_json`], but hands back any status (see
+    /// [`KeycloakAdmin::send_unchecked`]). The body is encoded once, so a retry sends the same
+    /// bytes.
+    pub(crate) async fn send_json_unchecked<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        url: Url,
+        body: &B,
+        what: &str,
+    ) -> Result<Response, KeycloakError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| KeycloakError::Unexpected { reason: format!("{what}: {e}") })?;
+        self.send_unchecked(what, |http| {
+            http.request(method.clone(), url.clone())
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone())
+        })
+        .await
+    }
+
     /// Sends with the token, retries once with a fresh token after a 401, and maps error
     /// statuses. Returns the successful response.
     pub(crate) async fn send(
+        &self,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Response, KeycloakError> {
+        let response = self.send_unchecked(what, build).await?;
+        check(what, response).await
+    }
+
+    /// Like [`KeycloakAdmin::send`], but hands back any status for the caller to read first.
+    /// Only a 401 is handled here (renew the token, retry once); pass the answer to [`check`].
+    pub(crate) async fn send_unchecked(
         &self,
         what: &str,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
@@ -98,13 +143,13 @@ impl KeycloakAdmin {
                 retried = true;
                 continue;
             }
-            return check(what, response).await;
+            return Ok(response);
         }
     }
 }
 
 /// Turns an error status into its [`KeycloakError`]; passes a success through.
-async fn check(what: &str, response: Response) -> Result<Response, KeycloakError> {
+pub(crate) async fn check(what: &str, response: Response) -> Result<Response, KeycloakError> {
     let status = response.status();
     if status.is_success() {
         return Ok(response);
@@ -140,7 +185,31 @@ pub(crate) fn url_with(base: &Url, segments: &[&str]) -> Url {
 
 #[cfg(test)]
 mod tests {
-    use super::url_with;
+    use std::time::Duration;
+
+    use super::{KeycloakAdmin, KeycloakSettings, url_with};
+    use crate::Secret;
+    use crate::keycloak::KeycloakError;
+
+    #[tokio::test]
+    async fn a_keycloak_that_accepts_but_never_answers_is_a_timeout() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        // Accept connections and hold them open without a word.
+        std::thread::spawn(move || listener.incoming().collect::<Vec<_>>());
+        let keycloak = KeycloakAdmin::new(KeycloakSettings {
+            base_url: url::Url::parse(&format!("http://{address}")).unwrap(),
+            realm: "master".into(),
+            client_id: "cloudtrust-console-service".into(),
+            client_secret: Secret::new("unused"),
+            timeout: Duration::from_millis(300),
+        })
+        .unwrap();
+
+        let err = keycloak.list_realms().await.unwrap_err();
+
+        assert!(matches!(err, KeycloakError::Timeout { .. }), "{err:?}");
+    }
 
     #[test]
     fn path_segments_are_encoded_so_a_realm_name_cannot_change_the_path() {

@@ -47,10 +47,17 @@ pub enum KeycloakError {
         /// What the token endpoint said.
         reason: String,
     },
-    /// Keycloak could not be reached, timed out, or answered 5xx.
+    /// Keycloak could not be reached, or answered 5xx.
     #[error("keycloak is unavailable: {reason}")]
     Unavailable {
         /// The transport error or status.
+        reason: String,
+    },
+    /// Keycloak did not answer within the client's timeout: overloaded, or asked for too much
+    /// at once (an infix search over a large realm), so a narrower request may succeed.
+    #[error("keycloak did not answer in time: {reason}")]
+    Timeout {
+        /// The transport error.
         reason: String,
     },
     /// Keycloak answered something this client did not expect.
@@ -65,6 +72,9 @@ impl KeycloakError {
     pub(crate) fn transport(err: reqwest::Error) -> KeycloakError {
         if err.is_decode() {
             return KeycloakError::Unexpected { reason: err.to_string() };
+        }
+        if err.is_timeout() {
+            return KeycloakError::Timeout { reason: err.without_url().to_string() };
         }
         KeycloakError::Unavailable { reason: err.without_url().to_string() }
     }

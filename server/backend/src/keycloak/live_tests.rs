@@ -1,31 +1,21 @@
 //! The client against the real Keycloak that `server/dev/test` starts, named by
 //! `CTC_TEST_KEYCLOAK_URL`; without it each test says it was skipped. The demo realms are
-//! those of `server/dev/realms`.
+//! those of `server/dev/realms`. Tests that write create their own users (`ctc-test-…`) and
+//! delete them, so they run in any order, in parallel, and twice.
 
 use std::time::Duration;
 
 use url::Url;
 
-use super::{KeycloakAdmin, KeycloakError, KeycloakSettings, UserQuery};
+use super::{KeycloakError, KeycloakSettings, UserQuery};
 use crate::Secret;
+use fixtures::{client, counting_alone, settings};
 
-fn settings() -> Option<KeycloakSettings> {
-    let Ok(url) = std::env::var("CTC_TEST_KEYCLOAK_URL") else {
-        eprintln!("CTC_TEST_KEYCLOAK_URL not set: test against the real Keycloak skipped");
-        return None;
-    };
-    Some(KeycloakSettings {
-        base_url: Url::parse(&url).expect("CTC_TEST_KEYCLOAK_URL is a URL"),
-        realm: "master".into(),
-        client_id: "cloudtrust-console-service".into(),
-        client_secret: Secret::new("demo-service-secret"),
-        timeout: Duration::from_secs(10),
-    })
-}
-
-fn client(settings: KeycloakSettings) -> KeycloakAdmin {
-    KeycloakAdmin::new(settings).expect("client")
-}
+mod access;
+mod activity;
+mod credentials;
+mod fixtures;
+mod users;
 
 #[tokio::test]
 async fn lists_every_realm_of_the_demo_sorted() {
@@ -46,6 +36,7 @@ async fn lists_every_realm_of_the_demo_sorted() {
 async fn a_user_count_agrees_with_the_pages_it_counts() {
     let Some(settings) = settings() else { return };
     let keycloak = client(settings);
+    let _alone = counting_alone().await;
 
     for filter in [UserQuery::default(), UserQuery { enabled: Some(false), ..UserQuery::default() }]
     {

@@ -5,17 +5,35 @@
 //! a timeout, and every failure is typed by cause ([`KeycloakError`]), so that callers can tell a
 //! missing user from a Keycloak that is down. Response bodies from Keycloak never leave this
 //! module except as the typed values below.
+//!
+//! The calls are grouped by what they touch: users, their credentials and lockout, groups,
+//! roles, clients, sessions, consents and links, events, the user profile.
 
 mod client;
+mod clients;
+mod credentials;
 mod error;
+mod events;
+mod grants;
+mod groups;
+mod lockout;
+mod profile;
 mod realms;
+mod roles;
+mod sessions;
 mod token;
 mod types;
+mod user_query;
 mod users;
 
 pub use client::{KeycloakAdmin, KeycloakSettings};
 pub use error::{FieldError, KeycloakError};
-pub use types::{EventsConfig, RealmSummary, UserBrief, UserQuery};
+pub use types::{
+    BruteForceStatus, ClientBrief, ClientRoleMappings, Consent, CredentialBrief, EventBrief,
+    EventsConfig, FederatedIdentity, GroupBrief, ProfileAttribute, ProfileGroup,
+    ProfilePermissions, ProfileRequired, RealmSummary, RoleBrief, RoleMappings, SessionBrief,
+    UserBrief, UserProfileConfig, UserQuery, UserRecord,
+};
 
 #[cfg(test)]
 mod live_tests;

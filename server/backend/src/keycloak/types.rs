@@ -1,7 +1,22 @@
 //! The representations the console reads from Keycloak, kept to the fields it uses. Unknown
-//! fields are ignored on read; nothing here is written back whole, so nothing is dropped.
+//! fields are ignored on read. Nothing typed here is written back whole, so nothing is dropped:
+//! a user is updated from [`UserRecord::raw`], the representation exactly as Keycloak sent it.
 
 use serde::{Deserialize, Serialize};
+
+mod access;
+mod activity;
+mod credentials;
+mod profile;
+mod user;
+
+pub use access::{ClientBrief, ClientRoleMappings, GroupBrief, RoleBrief, RoleMappings};
+pub use activity::{Consent, EventBrief, FederatedIdentity, SessionBrief};
+pub use credentials::{BruteForceStatus, CredentialBrief};
+pub use profile::{
+    ProfileAttribute, ProfileGroup, ProfilePermissions, ProfileRequired, UserProfileConfig,
+};
+pub use user::UserRecord;
 
 /// A realm as the realm list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,13 +78,33 @@ pub struct UserBrief {
     pub created_timestamp: Option<i64>,
 }
 
-/// A user search: a free-text term or exact field filters, and a page.
+/// A user search: a free-text term, or field and attribute filters; and a page.
+///
+/// [`KeycloakAdmin::list_users`](super::KeycloakAdmin::list_users) and
+/// [`KeycloakAdmin::count_users`](super::KeycloakAdmin::count_users) send the same filters, so
+/// a page and its total agree. Keycloak's own rules apply: when `search` is set it ignores every
+/// other filter but `enabled`; the field filters match case-insensitively anywhere in the value
+/// (`exact` is never sent, because `/users/count` has no such parameter); `attributes` match
+/// whole values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserQuery {
     /// Keycloak's `search` (prefix by default; `*x*` infix; `"x"` exact).
     pub search: Option<String>,
+    /// Part of the username.
+    pub username: Option<String>,
+    /// Part of the email address.
+    pub email: Option<String>,
+    /// Part of the first name.
+    pub first_name: Option<String>,
+    /// Part of the last name.
+    pub last_name: Option<String>,
+    /// Attribute name and whole value pairs, all of which must hold (Keycloak's `q`). Neither
+    /// may be empty, and a name may appear once.
+    pub attributes: Vec<(String, String)>,
     /// Only enabled or only disabled users.
     pub enabled: Option<bool>,
+    /// Only users whose email address is, or is not, verified.
+    pub email_verified: Option<bool>,
     /// Index of the first result.
     pub first: u32,
     /// At most this many results.

@@ -1,9 +1,14 @@
-//! User calls. Lists use brief representations; totals come from `/users/count` with the same
-//! filters, so a page and its total never disagree about what they count.
+//! User calls: search and count, read, create, replace, delete. Lists use brief representations;
+//! totals come from `/users/count` with the same filters, so a page and its total never
+//! disagree about what they count.
 
-use url::Url;
+use reqwest::Method;
+use reqwest::header::LOCATION;
+use serde_json::Value;
+use tracing::debug;
 
-use super::{KeycloakAdmin, KeycloakError, UserBrief, UserQuery};
+use super::user_query::apply_filters;
+use super::{KeycloakAdmin, KeycloakError, UserBrief, UserQuery, UserRecord};
 
 impl KeycloakAdmin {
     /// One page of users matching `query`.
@@ -13,7 +18,7 @@ impl KeycloakAdmin {
         query: &UserQuery,
     ) -> Result<Vec<UserBrief>, KeycloakError> {
         let mut url = self.admin_url(&[realm, "users"]);
-        apply_filters(&mut url, query);
+        apply_filters(&mut url, query)?;
         url.query_pairs_mut()
             .append_pair("briefRepresentation", "true")
             .append_pair("first", &query.first.to_string())
@@ -25,30 +30,114 @@ impl KeycloakAdmin {
     /// How many users match `query`'s filters (its page is ignored).
     pub async fn count_users(&self, realm: &str, query: &UserQuery) -> Result<u64, KeycloakError> {
         let mut url = self.admin_url(&[realm, "users", "count"]);
-        apply_filters(&mut url, query);
+        apply_filters(&mut url, query)?;
 
         self.get_json(url, "count users").await
     }
 
-    /// How many groups the realm has, at every level.
-    pub async fn count_groups(&self, realm: &str) -> Result<u64, KeycloakError> {
-        #[derive(serde::Deserialize)]
-        struct Count {
-            count: u64,
-        }
+    /// The user's full representation; [`KeycloakError::NotFound`] when there is no such user.
+    pub async fn user(&self, realm: &str, id: &str) -> Result<UserRecord, KeycloakError> {
+        self.get_json(self.admin_url(&[realm, "users", id]), "get user").await
+    }
 
-        let url = self.admin_url(&[realm, "groups", "count"]);
-        let count: Count = self.get_json(url, "count groups").await?;
-        Ok(count.count)
+    /// Creates a user from a representation (`username`, `email`, `attributes`, ...) and returns
+    /// its id. A taken username or email is [`KeycloakError::Conflict`]; what the user profile
+    /// refuses is [`KeycloakError::InvalidInput`] naming the fields.
+    pub async fn create_user(
+        &self,
+        realm: &str,
+        representation: &Value,
+    ) -> Result<String, KeycloakError> {
+        let url = self.admin_url(&[realm, "users"]);
+
+        let response = self.send_json(Method::POST, url, representation, "create user").await?;
+
+        let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok());
+        let id = location.and_then(id_from_location).ok_or_else(|| KeycloakError::Unexpected {
+            reason: "create user: no user id in the Location header".to_owned(),
+        })?;
+        debug!(realm, user.id = %id, "user created");
+        Ok(id)
+    }
+
+    /// Replaces the user with `representation`. This is not a patch: lists and maps given
+    /// (`attributes`, `requiredActions`) replace the old ones, so pass a modified
+    /// [`UserRecord::raw`]. Attributes the user profile does not declare are dropped by
+    /// Keycloak without an error unless its unmanaged-attribute policy keeps them.
+    pub async fn update_user(
+        &self,
+        realm: &str,
+        id: &str,
+        representation: &Value,
+    ) -> Result<(), KeycloakError> {
+        let url = self.admin_url(&[realm, "users", id]);
+
+        self.send_json(Method::PUT, url, representation, "update user").await?;
+
+        debug!(realm, user.id = id, "user updated");
+        Ok(())
+    }
+
+    /// Deletes the user, with their credentials, sessions and links.
+    pub async fn delete_user(&self, realm: &str, id: &str) -> Result<(), KeycloakError> {
+        let url = self.admin_url(&[realm, "users", id]);
+
+        self.send("delete user", |http| http.delete(url.clone())).await?;
+
+        debug!(realm, user.id = id, "user deleted");
+        Ok(())
     }
 }
 
-fn apply_filters(url: &mut Url, query: &UserQuery) {
-    let mut pairs = url.query_pairs_mut();
-    if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        pairs.append_pair("search", search.trim());
+/// The id a `201 Created` names: the last segment of its `Location`, percent-decoded.
+pub(crate) fn id_from_location(location: &str) -> Option<String> {
+    let url = url::Url::parse(location).ok()?;
+    let last = url.path_segments()?.rev().find(|s| !s.is_empty())?;
+    let id = percent_decode(last)?;
+    (!id.is_empty()).then_some(id)
+}
+
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
     }
-    if let Some(enabled) = query.enabled {
-        pairs.append_pair("enabled", if enabled { "true" } else { "false" });
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_from_location;
+
+    #[test]
+    fn the_new_id_is_the_last_segment_of_the_location() {
+        let location = "http://127.0.0.1:8180/admin/realms/acme/users/2f1d4c8e-0b6a-4e55-9d1c";
+
+        assert_eq!(id_from_location(location).as_deref(), Some("2f1d4c8e-0b6a-4e55-9d1c"));
+    }
+
+    #[test]
+    fn a_trailing_slash_or_an_encoded_segment_still_gives_the_id() {
+        let slash = "https://sso.example.test/auth/admin/realms/a%20b/users/42/";
+        let encoded = "https://sso.example.test/admin/realms/acme/users/a%2Bb";
+
+        assert_eq!(id_from_location(slash).as_deref(), Some("42"));
+        assert_eq!(id_from_location(encoded).as_deref(), Some("a+b"));
+    }
+
+    #[test]
+    fn a_location_that_is_not_a_url_gives_no_id() {
+        assert_eq!(id_from_location("users/42"), None);
+        assert_eq!(id_from_location("http://kc/"), None);
+        assert_eq!(id_from_location("http://kc/users/%zz"), None);
     }
 }

@@ -1,0 +1,269 @@
+//! A user search as the URL keeps it, and its checks. The same struct travels from the page's
+//! query string to the server function and on to Keycloak, so a link reproduces a search.
+
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// The longest value one filter takes; Keycloak's own columns hold 255 characters.
+const MAX_FILTER_LEN: usize = 255;
+
+/// A user search: a free-text term, or field filters, and a page.
+///
+/// Keycloak ignores field filters when a free-text term is set, so the two are not combined:
+/// such a search is refused rather than answered with a list that ignores half of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSearch {
+    /// Free text over username, email, first and last name: a prefix by default, `*x*`
+    /// anywhere, `"x"` exact.
+    #[serde(default)]
+    pub q: String,
+    /// Username contains.
+    #[serde(default)]
+    pub username: String,
+    /// Email contains.
+    #[serde(default)]
+    pub email: String,
+    /// First name contains.
+    #[serde(default)]
+    pub first_name: String,
+    /// Last name contains.
+    #[serde(default)]
+    pub last_name: String,
+    /// Custom attributes, `key:value` separated by spaces (Keycloak's `q` syntax).
+    #[serde(default)]
+    pub attribute: String,
+    /// `enabled`, `disabled`, or empty for both.
+    #[serde(default)]
+    pub status: String,
+    /// The page, from 0.
+    #[serde(default)]
+    pub page: u32,
+}
+
+/// The filters of a search, checked, before they become Keycloak's query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    /// The free-text term.
+    pub search: Option<String>,
+    /// Field filters: username, email, first name, last name.
+    pub fields: [Option<String>; 4],
+    /// Attribute filters.
+    pub attributes: Vec<(String, String)>,
+    /// Enabled or disabled only.
+    pub enabled: Option<bool>,
+}
+
+impl UserSearch {
+    /// The query-string names, in the order the form shows them.
+    pub const KEYS: [&'static str; 8] =
+        ["q", "username", "email", "first_name", "last_name", "attribute", "status", "page"];
+
+    /// Builds the search from query-string pairs; unknown keys are ignored and a page that is
+    /// not a number is the first.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> UserSearch {
+        let mut search = UserSearch::default();
+        for (key, value) in pairs {
+            let value = value.to_owned();
+            match key {
+                "q" => search.q = value,
+                "username" => search.username = value,
+                "email" => search.email = value,
+                "first_name" => search.first_name = value,
+                "last_name" => search.last_name = value,
+                "attribute" => search.attribute = value,
+                "status" => search.status = value,
+                "page" => search.page = value.parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+        search
+    }
+
+    /// The query string that reproduces this search (without `?`), `page` replaced.
+    pub fn to_query_string(&self, page: u32) -> String {
+        let values = [
+            &self.q,
+            &self.username,
+            &self.email,
+            &self.first_name,
+            &self.last_name,
+            &self.attribute,
+            &self.status,
+        ];
+        let mut parts: Vec<String> = Self::KEYS
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", crate::components::error_panel::encode_component(v)))
+            .collect();
+        if page > 0 {
+            parts.push(format!("page={page}"));
+        }
+        parts.join("&")
+    }
+
+    /// Whether any filter is set.
+    pub fn is_filtered(&self) -> bool {
+        !self.to_query_string(0).is_empty()
+    }
+
+    /// Checks the search; the error names the field at fault.
+    pub fn filter(&self) -> Result<SearchFilter, AppError> {
+        let fields = [
+            ("username", &self.username),
+            ("email", &self.email),
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+            ("attribute", &self.attribute),
+            ("q", &self.q),
+        ];
+        for (name, value) in fields {
+            if value.chars().count() > MAX_FILTER_LEN {
+                let message = format!("A filter takes at most {MAX_FILTER_LEN} characters.");
+                return Err(AppError::invalid(name, message));
+            }
+        }
+        let term = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        let filter = SearchFilter {
+            search: term(&self.q),
+            fields: [
+                term(&self.username),
+                term(&self.email),
+                term(&self.first_name),
+                term(&self.last_name),
+            ],
+            attributes: parse_attributes(&self.attribute)?,
+            enabled: match self.status.as_str() {
+                "" => None,
+                "enabled" => Some(true),
+                "disabled" => Some(false),
+                _ => {
+                    let message = "The status is enabled, disabled, or empty for both.";
+                    return Err(AppError::invalid("status", message));
+                }
+            },
+        };
+        let by_field = filter.fields.iter().any(Option::is_some) || !filter.attributes.is_empty();
+        if filter.search.is_some() && by_field {
+            return Err(AppError::invalid(
+                "q",
+                "Search either by free text or by fields, not both: Keycloak would ignore the \
+                 fields.",
+            ));
+        }
+        Ok(filter)
+    }
+
+    /// The Keycloak query of this search for a page of `page_size`.
+    #[cfg(feature = "ssr")]
+    pub fn to_query(
+        &self,
+        page_size: u32,
+    ) -> Result<cloudtrust_backend::keycloak::UserQuery, AppError> {
+        let filter = self.filter()?;
+        let [username, email, first_name, last_name] = filter.fields;
+        Ok(cloudtrust_backend::keycloak::UserQuery {
+            search: filter.search,
+            username,
+            email,
+            first_name,
+            last_name,
+            attributes: filter.attributes,
+            enabled: filter.enabled,
+            email_verified: None,
+            first: self.page.saturating_mul(page_size),
+            max: page_size,
+        })
+    }
+}
+
+/// Reads `key:value key2:value2`. A value with a space cannot be expressed in Keycloak's `q`
+/// syntax, which splits on spaces; a token without `:` or with an empty key is refused.
+fn parse_attributes(text: &str) -> Result<Vec<(String, String)>, AppError> {
+    text.split_whitespace()
+        .map(|token| match token.split_once(':') {
+            Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+            _ => Err(AppError::invalid(
+                "attribute",
+                format!("{token:?} is not key:value (for instance department:Sales)."),
+            )),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UserSearch;
+    use crate::ErrorKind;
+
+    #[test]
+    fn a_search_survives_the_round_trip_through_its_query_string() {
+        let search = UserSearch {
+            email: "ann+test@example.org".into(),
+            attribute: "department:Sales".into(),
+            status: "disabled".into(),
+            page: 3,
+            ..UserSearch::default()
+        };
+
+        let query = search.to_query_string(search.page);
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .map(|p| p.split_once('=').unwrap())
+            .map(|(k, v)| (k.to_owned(), percent_decode(v)))
+            .collect();
+        let back = UserSearch::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+
+        assert_eq!(back, search);
+    }
+
+    #[test]
+    fn free_text_and_field_filters_together_are_refused_on_the_free_text() {
+        let search = UserSearch { q: "ann".into(), email: "x".into(), ..UserSearch::default() };
+
+        let err = search.filter().unwrap_err();
+
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert_eq!(err.field.as_deref(), Some("q"));
+    }
+
+    #[test]
+    fn attribute_filters_are_key_value_pairs_and_a_bare_word_is_named_in_the_error() {
+        let good = UserSearch { attribute: "dept:Sales cc:1200".into(), ..UserSearch::default() };
+        let bad = UserSearch { attribute: "dept:Sales oops".into(), ..UserSearch::default() };
+
+        assert_eq!(
+            good.filter().unwrap().attributes,
+            [("dept".to_owned(), "Sales".to_owned()), ("cc".to_owned(), "1200".to_owned())]
+        );
+        let err = bad.filter().unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("attribute"));
+        assert!(err.message.contains("oops"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_unknown_status_and_an_overlong_filter_are_refused_by_name() {
+        let status = UserSearch { status: "locked".into(), ..UserSearch::default() };
+        let long = UserSearch { username: "x".repeat(256), ..UserSearch::default() };
+
+        assert_eq!(status.filter().unwrap_err().field.as_deref(), Some("status"));
+        assert_eq!(long.filter().unwrap_err().field.as_deref(), Some("username"));
+    }
+
+    fn percent_decode(value: &str) -> String {
+        let bytes = value.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+}
