@@ -44,6 +44,13 @@ pub type RightsResource = Resource<Result<crate::policy::EffectiveRights, crate:
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Marks the document once the WASM has taken over, so that browser tests (and people's
+    // scripts) know the controls answer; effects run only in the browser.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/cloudtrust-console.css" />

@@ -22,6 +22,18 @@ export async function signIn(page: Page, username: string, path = "/"): Promise<
   await page.locator("#password").fill(DEMO_PASSWORD);
   await page.locator("#kc-login").click();
   await page.waitForURL((url) => url.origin === CONSOLE_ORIGIN && !url.pathname.startsWith("/auth/"));
+  await hydrated(page);
+}
+
+/** Waits until the WASM has hydrated the page, so that its controls answer. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
+/** Opens `path` and waits for hydration. */
+export async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await hydrated(page);
 }
 
 /** The names of the tenants on the home page, sorted. */

@@ -2,7 +2,7 @@
 // the new user must change at first sign-in, offboard and delete as a tenant admin, and an
 // auditor who is offered nothing that writes.
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./support";
+import { hydrated, open, signIn } from "./support";
 
 const KEYCLOAK = process.env.CTC_E2E_KEYCLOAK_URL ?? "http://127.0.0.1:8180";
 
@@ -13,12 +13,12 @@ function unique(prefix: string): string {
 
 /** Creates a user through the console's form and returns the generated temporary password. */
 async function createUser(page: Page, username: string, last: string): Promise<string> {
-  await page.goto("/t/acme/users/new");
+  await open(page, "/t/acme/users/new");
   await expect(page.getByRole("heading", { level: 1, name: "New user" })).toBeVisible();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Email").fill(`${username}+e2e@example.org`);
-  await page.getByLabel("First name").fill("Zoé");
-  await page.getByLabel("Last name").fill(last);
+  await page.getByLabel("Username", { exact: true }).fill(username);
+  await page.getByLabel("Email", { exact: true }).fill(`${username}+e2e@example.org`);
+  await page.getByLabel("First name", { exact: true }).fill("Zoé");
+  await page.getByLabel("Last name", { exact: true }).fill(last);
   await page.getByLabel("A temporary password (typed below, or generated)").check();
   await page.getByRole("button", { name: "Create the user" }).click();
 
@@ -67,6 +67,7 @@ test("a tenant admin offboards a leaver and then deletes them", async ({ page })
   await createUser(page, username, "Leaver");
   await page.getByRole("link", { name: "Open the user" }).click();
   await expect(page.getByRole("heading", { level: 1, name: username })).toBeVisible();
+  await hydrated(page);
 
   await page.getByLabel("I confirm this person is leaving").check();
   await page.getByRole("button", { name: "Offboard the user" }).click();

@@ -91,3 +91,9 @@ mod tests;
 
 #[cfg(test)]
 mod keycloak_tests;
+
+#[cfg(test)]
+mod test_support;
+
+#[cfg(test)]
+mod users_tests;

@@ -3,138 +3,26 @@
 //! sign-out, and the start-up checks that name a wrong setting. Without the variable each test
 //! says it was skipped.
 //!
-//! Keycloak marks its login cookies `Secure` even on plain http, so this client carries the
-//! cookies itself instead of trusting a cookie jar to.
+//! The helpers they share with the other Keycloak tests live in `test_support`.
 
-use std::sync::Arc;
-
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use cloudtrust_backend::Secret;
 use cloudtrust_backend::store::Outcome;
-use tower::ServiceExt;
 
+use super::test_support::{
+    ORIGIN, app, call, console_cookie, demo_config, keycloak_url, location, send, sign_in,
+    through_keycloak,
+};
 use crate::auth::{OidcProvider, ProviderError};
 use crate::config::Config;
-use crate::state::AppState;
 
-const ORIGIN: &str = "http://127.0.0.1:3000";
-
-fn keycloak_url() -> Option<url::Url> {
-    match std::env::var("CTC_TEST_KEYCLOAK_URL") {
-        Ok(url) => Some(url::Url::parse(&url).expect("CTC_TEST_KEYCLOAK_URL is a URL")),
-        Err(_) => {
-            eprintln!("CTC_TEST_KEYCLOAK_URL not set: test against the real Keycloak skipped");
-            None
-        }
-    }
+async fn rights(app: &axum::Router, cookie: &str) -> (StatusCode, serde_json::Value) {
+    call(app, cookie, "rights", &[]).await
 }
 
-/// The settings of the demo environment (see `server/dev/console.toml`).
-fn demo_config(keycloak: url::Url) -> Config {
-    let dir = std::env::temp_dir().join(format!("ctc-kc-{}", uuid::Uuid::new_v4()));
-    Config {
-        database_url: Secret::new(format!("sqlite://{}/console.db", dir.display())),
-        keycloak_url: keycloak,
-        oidc_client_secret: Secret::new("demo-console-secret"),
-        admin_client_secret: Secret::new("demo-service-secret"),
-        ..Config::default()
-    }
-}
-
-async fn app(config: Config) -> (Router, Arc<AppState>) {
-    let leptos = leptos::config::LeptosOptions::builder().output_name("cloudtrust-console").build();
-    let state = AppState::new(config, leptos).await.expect("state");
-    (super::build(state.clone()), state)
-}
-
-async fn send(app: &Router, request: Request<Body>) -> axum::response::Response {
-    app.clone().oneshot(request).await.expect("response")
-}
-
-fn location(headers: &axum::http::HeaderMap) -> String {
-    headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-}
-
-/// The `name=value` pairs of the response's `Set-Cookie` headers that set a value.
-fn set_cookies<'a>(
-    values: impl Iterator<Item = &'a axum::http::HeaderValue>,
-) -> Vec<(String, String)> {
-    values
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next()?.split_once('='))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect()
-}
-
-fn console_cookie(response: &axum::response::Response) -> Option<String> {
-    set_cookies(response.headers().get_all(header::SET_COOKIE).iter())
-        .into_iter()
-        .find(|(name, value)| name == "ctc_session" && !value.is_empty())
-        .map(|(name, value)| format!("{name}={value}"))
-}
-
-/// Signs `username` in through Keycloak's form, starting from the console's `/auth/login`,
-/// and returns the callback URL Keycloak sends the browser to plus the console cookie that
-/// holds the pending sign-in.
-async fn through_keycloak(app: &Router, username: &str, next: &str) -> (String, String) {
-    let login =
-        send(app, Request::get(format!("/auth/login?next={next}")).body(Body::empty()).unwrap())
-            .await;
-    assert_eq!(login.status(), StatusCode::SEE_OTHER);
-    let pending_cookie = console_cookie(&login).expect("the pending sign-in lives in a session");
-    let authorize = location(login.headers());
-    assert!(authorize.contains("code_challenge_method=S256"), "PKCE is used: {authorize}");
-
-    let http =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let form_page = http.get(&authorize).send().await.expect("Keycloak's sign-in form");
-    assert_eq!(form_page.status(), reqwest::StatusCode::OK);
-    let cookies: Vec<String> = set_cookies(form_page.headers().get_all(header::SET_COOKIE).iter())
-        .into_iter()
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect();
-    let html = form_page.text().await.unwrap();
-    let form = &html[html.find("kc-form-login").expect("Keycloak's login form")..];
-    let action_start = form.find("action=\"").expect("the form's action") + "action=\"".len();
-    let action =
-        form[action_start..][..form[action_start..].find('"').unwrap()].replace("&amp;", "&");
-
-    let answer = http
-        .post(&action)
-        .header(header::COOKIE, cookies.join("; "))
-        .form(&[("username", username), ("password", "demo"), ("credentialId", "")])
-        .send()
-        .await
-        .expect("Keycloak answers the form");
-    assert_eq!(answer.status(), reqwest::StatusCode::FOUND, "Keycloak accepted {username}");
-    let callback = location(answer.headers());
-    let callback =
-        callback.strip_prefix(ORIGIN).expect("Keycloak sends the browser back to the console");
-    (callback.to_owned(), pending_cookie)
-}
-
-async fn rights(app: &Router, cookie: &str) -> (StatusCode, serde_json::Value) {
-    let request = Request::post("/api/rights")
-        .header(header::COOKIE, cookie)
-        .header(header::ORIGIN, ORIGIN)
-        .body(Body::empty())
-        .unwrap();
-    let response = send(app, request).await;
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
-    (status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
-}
-
-async fn server_fn(app: &Router, cookie: &str, endpoint: &str, tenant: &str) -> StatusCode {
-    let request = Request::post(format!("/api/{endpoint}"))
-        .header(header::COOKIE, cookie)
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("tenant={tenant}")))
-        .unwrap();
-    send(app, request).await.status()
+async fn server_fn(app: &axum::Router, cookie: &str, endpoint: &str, tenant: &str) -> StatusCode {
+    call(app, cookie, endpoint, &[("tenant", tenant)]).await.0
 }
 
 #[tokio::test]
@@ -200,13 +88,7 @@ async fn a_helpdesk_agent_is_refused_the_tenant_admin_server_function() {
     let Some(keycloak) = keycloak_url() else { return };
     let (app, _) = app(demo_config(keycloak)).await;
 
-    let (callback, pending) = through_keycloak(&app, "hugo.helpdesk", "/").await;
-    let done = send(
-        &app,
-        Request::get(&callback).header(header::COOKIE, &pending).body(Body::empty()).unwrap(),
-    )
-    .await;
-    let session = console_cookie(&done).expect("a session cookie");
+    let session = sign_in(&app, "hugo.helpdesk").await;
 
     assert_eq!(server_fn(&app, &session, "tenant/overview", "acme").await, StatusCode::OK);
     assert_eq!(server_fn(&app, &session, "tenant/settings", "acme").await, StatusCode::FORBIDDEN);

@@ -15,6 +15,7 @@ mod access;
 mod activity;
 mod credentials;
 mod fixtures;
+mod scale;
 mod users;
 
 #[tokio::test]

@@ -83,9 +83,9 @@ pub struct UserBrief {
 /// [`KeycloakAdmin::list_users`](super::KeycloakAdmin::list_users) and
 /// [`KeycloakAdmin::count_users`](super::KeycloakAdmin::count_users) send the same filters, so
 /// a page and its total agree. Keycloak's own rules apply: when `search` is set it ignores every
-/// other filter but `enabled`; the field filters match case-insensitively anywhere in the value
-/// (`exact` is never sent, because `/users/count` has no such parameter); `attributes` match
-/// whole values.
+/// other filter but `enabled`; the field filters match anywhere in the value, ignoring case
+/// (`exact` is never sent: `/users/count` has no such parameter, so the two would disagree);
+/// `attributes` match whole values, ignoring case.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserQuery {
     /// Keycloak's `search` (prefix by default; `*x*` infix; `"x"` exact).
@@ -99,7 +99,9 @@ pub struct UserQuery {
     /// Part of the last name.
     pub last_name: Option<String>,
     /// Attribute name and whole value pairs, all of which must hold (Keycloak's `q`). Neither
-    /// may be empty, and a name may appear once.
+    /// may be empty, a name may appear once and hold no colon, and neither may hold a
+    /// backslash: Keycloak's parser cannot carry those, so the call refuses them as
+    /// [`KeycloakError::InvalidInput`](super::KeycloakError::InvalidInput).
     pub attributes: Vec<(String, String)>,
     /// Only enabled or only disabled users.
     pub enabled: Option<bool>,

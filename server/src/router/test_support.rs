@@ -1,0 +1,155 @@
+//! What the server tests against the real Keycloak share: the demo settings, the router, sending
+//! requests through `oneshot`, and signing a demo account in through Keycloak's own form.
+//!
+//! Keycloak marks its login cookies `Secure` even on plain http, so this client carries the
+//! cookies itself instead of trusting a cookie jar to.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::response::Response;
+use cloudtrust_backend::Secret;
+use tower::ServiceExt;
+
+use crate::config::Config;
+use crate::state::AppState;
+
+/// The console's origin in the demo settings; state-changing requests carry it.
+pub const ORIGIN: &str = "http://127.0.0.1:3000";
+
+/// The Keycloak the tests run against, or `None` (after saying so) when none is named.
+pub fn keycloak_url() -> Option<url::Url> {
+    match std::env::var("CTC_TEST_KEYCLOAK_URL") {
+        Ok(url) => Some(url::Url::parse(&url).expect("CTC_TEST_KEYCLOAK_URL is a URL")),
+        Err(_) => {
+            eprintln!("CTC_TEST_KEYCLOAK_URL not set: test against the real Keycloak skipped");
+            None
+        }
+    }
+}
+
+/// The settings of the demo environment (see `server/dev/console.toml`), with a database of its
+/// own.
+pub fn demo_config(keycloak: url::Url) -> Config {
+    let dir = std::env::temp_dir().join(format!("ctc-kc-{}", uuid::Uuid::new_v4()));
+    Config {
+        database_url: Secret::new(format!("sqlite://{}/console.db", dir.display())),
+        keycloak_url: keycloak,
+        oidc_client_secret: Secret::new("demo-console-secret"),
+        admin_client_secret: Secret::new("demo-service-secret"),
+        ..Config::default()
+    }
+}
+
+/// The whole application on `config`, and its state.
+pub async fn app(config: Config) -> (Router, Arc<AppState>) {
+    let leptos = leptos::config::LeptosOptions::builder().output_name("cloudtrust-console").build();
+    let state = AppState::new(config, leptos).await.expect("state");
+    (super::build(state.clone()), state)
+}
+
+/// Sends one request through the router, without a socket.
+pub async fn send(app: &Router, request: Request<Body>) -> Response {
+    app.clone().oneshot(request).await.expect("response")
+}
+
+/// The `Location` header, or an empty string.
+pub fn location(headers: &HeaderMap) -> String {
+    headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// The `name=value` pairs of the response's `Set-Cookie` headers that set a value.
+pub fn set_cookies<'a>(values: impl Iterator<Item = &'a HeaderValue>) -> Vec<(String, String)> {
+    values
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+/// The console's session cookie the response sets, as a `Cookie` header value.
+pub fn console_cookie(response: &Response) -> Option<String> {
+    set_cookies(response.headers().get_all(header::SET_COOKIE).iter())
+        .into_iter()
+        .find(|(name, value)| name == "ctc_session" && !value.is_empty())
+        .map(|(name, value)| format!("{name}={value}"))
+}
+
+/// Signs `username` in through Keycloak's form, starting from the console's `/auth/login`,
+/// and returns the callback URL Keycloak sends the browser to plus the console cookie that
+/// holds the pending sign-in.
+pub async fn through_keycloak(app: &Router, username: &str, next: &str) -> (String, String) {
+    let login =
+        send(app, Request::get(format!("/auth/login?next={next}")).body(Body::empty()).unwrap())
+            .await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let pending_cookie = console_cookie(&login).expect("the pending sign-in lives in a session");
+    let authorize = location(login.headers());
+    assert!(authorize.contains("code_challenge_method=S256"), "PKCE is used: {authorize}");
+
+    let http =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form_page = http.get(&authorize).send().await.expect("Keycloak's sign-in form");
+    assert_eq!(form_page.status(), reqwest::StatusCode::OK);
+    let cookies: Vec<String> = set_cookies(form_page.headers().get_all(header::SET_COOKIE).iter())
+        .into_iter()
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect();
+    let html = form_page.text().await.unwrap();
+    let form = &html[html.find("kc-form-login").expect("Keycloak's login form")..];
+    let action_start = form.find("action=\"").expect("the form's action") + "action=\"".len();
+    let action =
+        form[action_start..][..form[action_start..].find('"').unwrap()].replace("&amp;", "&");
+
+    let answer = http
+        .post(&action)
+        .header(header::COOKIE, cookies.join("; "))
+        .form(&[("username", username), ("password", "demo"), ("credentialId", "")])
+        .send()
+        .await
+        .expect("Keycloak answers the form");
+    assert_eq!(answer.status(), reqwest::StatusCode::FOUND, "Keycloak accepted {username}");
+    let callback = location(answer.headers());
+    let callback =
+        callback.strip_prefix(ORIGIN).expect("Keycloak sends the browser back to the console");
+    (callback.to_owned(), pending_cookie)
+}
+
+/// Signs the demo account `username` in, all the way back through the callback, and returns
+/// the session cookie.
+pub async fn sign_in(app: &Router, username: &str) -> String {
+    let (callback, pending) = through_keycloak(app, username, "/").await;
+    let done = send(
+        app,
+        Request::get(&callback).header(header::COOKIE, &pending).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER, "{username} is signed in");
+    console_cookie(&done).expect("a session cookie")
+}
+
+/// Calls the server function at `/api/{endpoint}` as a browser's form would (form-encoded
+/// `args`, the console's `Origin`) and returns the status and the JSON answer (`Null` when the
+/// answer is not JSON).
+pub async fn call(
+    app: &Router,
+    cookie: &str,
+    endpoint: &str,
+    args: &[(&str, &str)],
+) -> (StatusCode, serde_json::Value) {
+    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(args).finish();
+    let request = Request::post(format!("/api/{endpoint}"))
+        .header(header::COOKIE, cookie)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+
+    let response = send(app, request).await;
+
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 22).await.unwrap();
+    (status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
+}
