@@ -27,6 +27,8 @@ pub struct ServerContext {
     pub store: Store,
     /// The tenant realms.
     pub tenants: Arc<TenantDirectory>,
+    /// The tenants' settings that decide the look-ups of a user list.
+    pub realm_facts: Arc<cloudtrust_backend::realm_facts::RealmFactsCache>,
 }
 
 /// Who is signed in, as the sign-in established it. Kept in the session, on the server.

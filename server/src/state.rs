@@ -8,6 +8,7 @@ use anyhow::Context;
 use cloudtrust_app::ssr::ServerContext;
 use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakSettings};
 use cloudtrust_backend::store::Store;
+use cloudtrust_backend::realm_facts::RealmFactsCache;
 use cloudtrust_backend::tenants::TenantDirectory;
 use leptos::config::LeptosOptions;
 
@@ -16,6 +17,9 @@ use crate::config::Config;
 
 /// How long the list of tenant realms is trusted before Keycloak is asked again.
 const TENANT_LIST_TTL: Duration = Duration::from_secs(30);
+
+/// How long a tenant's brute-force and event settings are trusted by the user list.
+const REALM_FACTS_TTL: Duration = Duration::from_secs(30);
 
 /// The server's shared state.
 pub struct AppState {
@@ -46,7 +50,13 @@ impl AppState {
         let oidc = OidcProvider::new(&config)?;
         let tenants =
             TenantDirectory::new(keycloak.clone(), config.never_tenants(), TENANT_LIST_TTL);
-        let services = ServerContext { keycloak, store: store.clone(), tenants: Arc::new(tenants) };
+        let realm_facts = RealmFactsCache::new(keycloak.clone(), REALM_FACTS_TTL);
+        let services = ServerContext {
+            keycloak,
+            store: store.clone(),
+            tenants: Arc::new(tenants),
+            realm_facts: Arc::new(realm_facts),
+        };
 
         Ok(Arc::new(AppState { config, store, oidc, leptos, services }))
     }

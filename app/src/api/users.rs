@@ -39,6 +39,8 @@ pub struct UserRow {
     pub locked: Option<bool>,
     /// When the user was created, epoch milliseconds.
     pub created_ms: Option<i64>,
+    /// When the user last signed in, from the realm's stored events; `None` when unknown.
+    pub last_sign_in_ms: Option<i64>,
 }
 
 /// A page of users and how many match in all.
@@ -248,17 +250,18 @@ pub async fn search_users(
     authorize(Action::SearchUsers, Some(&tenant)).await?;
     let query = search.to_query(PAGE_SIZE).map_err(fail)?;
 
-    let kc = &context().keycloak;
-    let (users, total, protected) = tokio::try_join!(
+    let services = context();
+    let kc = &services.keycloak;
+    let (users, total, facts) = tokio::try_join!(
         kc.list_users(&tenant, &query),
         kc.count_users(&tenant, &query),
-        kc.realm_brute_force_protected(&tenant),
+        services.realm_facts.get(&tenant),
     )
     .map_err(convert::search_error)?;
-    let locked = convert::lockouts(kc, &tenant, &users, protected).await;
+    let extras = convert::row_extras(kc, &tenant, &users, facts).await;
 
     Ok(UserPageResponse {
-        users: users.into_iter().zip(locked).map(|(u, l)| convert::row(u, l)).collect(),
+        users: users.into_iter().zip(extras).map(|(u, (l, s))| convert::row(u, l, s)).collect(),
         total,
         page: search.page,
         page_size: PAGE_SIZE,
@@ -273,14 +276,15 @@ pub async fn get_user(tenant: String, id: String) -> Result<UserDetailResponse, 
 
     authorize(Action::ViewUser, Some(&tenant)).await?;
 
-    let kc = &context().keycloak;
-    let (user, profile, protected) = tokio::try_join!(
+    let services = context();
+    let kc = &services.keycloak;
+    let (user, profile, facts) = tokio::try_join!(
         kc.user(&tenant, &id),
         kc.user_profile(&tenant),
-        kc.realm_brute_force_protected(&tenant),
+        services.realm_facts.get(&tenant),
     )
     .map_err(from_keycloak)?;
-    let lockout = if protected {
+    let lockout = if facts.brute_force_protected {
         Some(kc.brute_force_status(&tenant, &id).await.map_err(from_keycloak)?)
     } else {
         None

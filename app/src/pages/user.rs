@@ -27,6 +27,7 @@ use crate::shell::RightsResource;
 
 /// Everything the user's page shows, loaded in one go.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[allow(clippy::large_enum_variant, reason = "one value per page load, never stored")]
 enum UserView {
     Forbidden,
     Held {

@@ -11,12 +11,13 @@ use crate::AppError;
 use crate::api::users::{UserPageResponse, UserRow, UserSearch, search_users};
 use crate::components::current_tenant;
 use crate::components::error_panel::{ErrorPanel, or_error_panel};
-use crate::components::format::date;
+use crate::components::format::{date, date_time};
 use crate::policy::{Action, TenantRights};
 use crate::shell::RightsResource;
 
 /// What the users page shows, loaded in one go.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[allow(clippy::large_enum_variant, reason = "one value per page load, never stored")]
 enum UsersView {
     Forbidden,
     Held { held: TenantRights, search: UserSearch, found: Result<UserPageResponse, AppError> },
@@ -246,6 +247,7 @@ fn UserTable(tenant: String, search: UserSearch, found: UserPageResponse) -> imp
                         <th scope="col" class="px-3 py-2">{t!("users.status").to_string()}</th>
                         <th scope="col" class="px-3 py-2">{t!("users.locked").to_string()}</th>
                         <th scope="col" class="px-3 py-2">{t!("users.created").to_string()}</th>
+                        <th scope="col" class="px-3 py-2">{t!("users.last_sign_in").to_string()}</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">{rows.collect_view()}</tbody>
@@ -279,6 +281,8 @@ fn UserRowView(tenant: String, user: UserRow) -> impl IntoView {
         None => t!("users.locked_unknown"),
     };
 
+    let last_sign_in = user.last_sign_in_ms.map(date_time).unwrap_or_else(|| t!("users.unknown").to_string());
+
     view! {
         <tr>
             <td class="px-3 py-2">
@@ -297,6 +301,7 @@ fn UserRowView(tenant: String, user: UserRow) -> impl IntoView {
             <td class="px-3 py-2">{status.to_string()}</td>
             <td class="px-3 py-2">{locked.to_string()}</td>
             <td class="px-3 py-2">{user.created_ms.map(date).unwrap_or_default()}</td>
+            <td class="px-3 py-2">{last_sign_in}</td>
         </tr>
     }
 }

@@ -155,6 +155,7 @@ fn tenant_rights_list_the_allowed_actions_in_catalogue_order() {
             Action::ViewTenant,
             Action::SearchUsers,
             Action::ViewUser,
+            Action::ExportUsers,
             Action::ViewReports,
             Action::ViewAudit,
             Action::ExportEvidence,

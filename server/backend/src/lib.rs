@@ -5,6 +5,7 @@
 //! the server functions decide that, then call in here.
 
 pub mod keycloak;
+pub mod realm_facts;
 pub mod secret;
 pub mod store;
 pub mod tenants;

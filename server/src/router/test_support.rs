@@ -110,8 +110,13 @@ pub async fn through_keycloak(app: &Router, username: &str, next: &str) -> (Stri
         .send()
         .await
         .expect("Keycloak answers the form");
-    assert_eq!(answer.status(), reqwest::StatusCode::FOUND, "Keycloak accepted {username}");
+    let status = answer.status();
     let callback = location(answer.headers());
+    if status != reqwest::StatusCode::FOUND {
+        let page = answer.text().await.unwrap_or_default();
+        let said = page.find("input-error").map(|i| &page[i..(i + 300).min(page.len())]);
+        panic!("Keycloak did not accept {username} ({status}): {}", said.unwrap_or(&page));
+    }
     let callback =
         callback.strip_prefix(ORIGIN).expect("Keycloak sends the browser back to the console");
     (callback.to_owned(), pending_cookie)

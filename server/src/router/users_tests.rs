@@ -229,7 +229,8 @@ async fn token_request(state: &AppState, form: &[(&str, &str)]) -> (StatusCode, 
 
 /// The internal id of acme's client `client_id`.
 async fn client_uuid(state: &AppState, client_id: &str) -> String {
-    let found = keycloak(state).search_clients(ACME, Some(client_id), 0, 20).await.expect("clients");
+    let found =
+        keycloak(state).search_clients(ACME, Some(client_id), 0, 20).await.expect("clients");
     found.into_iter().find(|c| c.client_id == client_id).expect("a demo client").id
 }
 

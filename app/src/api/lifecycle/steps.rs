@@ -127,7 +127,7 @@ pub async fn create(
     };
 
     let mut steps: Vec<Step> = Vec::new();
-    for (group, _) in &user.groups {
+    for group in user.groups.keys() {
         let label = format!("Join the group {group}");
         steps.push((label, Box::pin(kc.add_user_to_group(tenant, &id, group))));
     }
@@ -293,5 +293,32 @@ async fn all_groups(kc: &KeycloakAdmin, tenant: &str, id: &str) -> Result<Vec<cl
         if done {
             return Ok(all);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cloudtrust_backend::keycloak::KeycloakError;
+
+    use super::{Step, StepOutcome, run};
+
+    #[tokio::test]
+    async fn a_failed_step_stops_the_run_and_the_steps_after_it_are_reported_not_run() {
+        let steps: Vec<Step> = vec![
+            ("Disable".to_owned(), Box::pin(async { Ok(()) })),
+            (
+                "Sign out".to_owned(),
+                Box::pin(async { Err(KeycloakError::Unavailable { reason: "down".to_owned() }) }),
+            ),
+            ("Leave group".to_owned(), Box::pin(async { panic!("a step after a failure ran") })),
+        ];
+
+        let results = run(steps).await;
+
+        let outcomes: Vec<StepOutcome> = results.iter().map(|s| s.outcome).collect();
+        assert_eq!(outcomes, [StepOutcome::Done, StepOutcome::Failed, StepOutcome::NotRun]);
+        let message = results[1].message.as_deref().unwrap_or_default();
+        assert!(message.contains("cannot be reached"), "{message}");
+        assert_eq!(results[2].step, "Leave group");
     }
 }

@@ -7,6 +7,7 @@ use cloudtrust_backend::keycloak::{
     KeycloakAdmin, KeycloakError, ProfileAttribute, RoleBrief, RoleMappings, SessionBrief,
     UserBrief, UserProfileConfig, UserRecord,
 };
+use cloudtrust_backend::realm_facts::RealmFacts;
 use futures::future::join_all;
 
 use super::{
@@ -34,23 +35,34 @@ pub fn search_error(err: KeycloakError) -> AppError {
     }
 }
 
-/// The lockout of each user, looked up together; `None` where the realm does not protect
-/// against brute force or the look-up failed (the list then says "unknown", not "no").
-pub async fn lockouts(
+/// For each user, the lockout and the last sign-in, looked up together, each only when the
+/// realm keeps what it needs. `None` where unknown: the list then says "unknown", not "no".
+pub async fn row_extras(
     kc: &KeycloakAdmin,
     realm: &str,
     users: &[UserBrief],
-    protected: bool,
-) -> Vec<Option<bool>> {
-    if !protected {
-        return vec![None; users.len()];
-    }
-    let lookups = users.iter().map(|u| kc.brute_force_status(realm, &u.id));
-    join_all(lookups).await.into_iter().map(|r| r.ok().map(|s| s.disabled)).collect()
+    facts: RealmFacts,
+) -> Vec<(Option<bool>, Option<i64>)> {
+    let lookups = users.iter().map(|user| async move {
+        let locked = async {
+            if !facts.brute_force_protected {
+                return None;
+            }
+            kc.brute_force_status(realm, &user.id).await.ok().map(|s| s.disabled)
+        };
+        let signed_in = async {
+            if !facts.events_enabled {
+                return None;
+            }
+            kc.last_sign_in(realm, &user.id).await.ok().flatten()
+        };
+        futures::join!(locked, signed_in)
+    });
+    join_all(lookups).await
 }
 
 /// A list row.
-pub fn row(user: UserBrief, locked: Option<bool>) -> UserRow {
+pub fn row(user: UserBrief, locked: Option<bool>, last_sign_in_ms: Option<i64>) -> UserRow {
     UserRow {
         name: full_name(user.first_name.as_deref(), user.last_name.as_deref()),
         id: user.id,
@@ -60,6 +72,7 @@ pub fn row(user: UserBrief, locked: Option<bool>) -> UserRow {
         enabled: user.enabled,
         locked,
         created_ms: user.created_timestamp,
+        last_sign_in_ms,
     }
 }
 

@@ -8,9 +8,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::super::test_support::{call, sign_in};
-use super::{
-    ACME, HELPDESK, Throwaway, console, direct_grant, field_of, keycloak, token_request,
-};
+use super::{ACME, HELPDESK, Throwaway, console, direct_grant, field_of, keycloak, token_request};
 use crate::state::AppState;
 
 /// Calls the server function `endpoint` on the user `id` of acme with the other `args`.
@@ -29,12 +27,7 @@ async fn on_user(
 
 /// The user's detail, read again until `done` holds of it (Keycloak counts sign-in failures
 /// as it handles them), for at most ten seconds.
-async fn detail_once(
-    app: &Router,
-    cookie: &str,
-    id: &str,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
+async fn detail_once(app: &Router, cookie: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
     for _ in 0..20 {
         let (status, detail) = on_user(app, cookie, "users/get", id, &[]).await;
         assert_eq!(status, StatusCode::OK, "{detail}");
@@ -52,9 +45,11 @@ async fn disabling_a_user_stops_their_sign_in_and_enabling_restores_it() {
     let cookie = sign_in(&app, HELPDESK).await;
     let user = Throwaway::with_password(&state, "Throwaway-1").await;
 
-    let (disabled, _) = on_user(&app, &cookie, "users/enable", &user.id, &[("enabled", "false")]).await;
+    let (disabled, _) =
+        on_user(&app, &cookie, "users/enable", &user.id, &[("enabled", "false")]).await;
     let (refused, refusal) = direct_grant(&state, &user.username, "Throwaway-1").await;
-    let (enabled, _) = on_user(&app, &cookie, "users/enable", &user.id, &[("enabled", "true")]).await;
+    let (enabled, _) =
+        on_user(&app, &cookie, "users/enable", &user.id, &[("enabled", "true")]).await;
     let (accepted, _) = direct_grant(&state, &user.username, "Throwaway-1").await;
 
     assert_eq!(disabled, StatusCode::OK);
@@ -83,9 +78,12 @@ async fn failed_sign_ins_lock_a_user_out_and_unlocking_lets_them_sign_in_again()
     assert!(locked["lockout"]["failures"].as_u64().unwrap() >= 1, "{locked}");
     assert_ne!(refused, StatusCode::OK, "a locked-out user cannot sign in with the password");
     let (_, unlocked) = on_user(&app, &cookie, "users/get", &user.id, &[]).await;
-    assert_eq!(unlocked["lockout"], json!({
-        "locked": false, "failures": 0, "last_failure_ms": 0, "last_ip": null
-    }));
+    assert_eq!(
+        unlocked["lockout"],
+        json!({
+            "locked": false, "failures": 0, "last_failure_ms": 0, "last_ip": null
+        })
+    );
     assert_eq!(direct_grant(&state, &user.username, "Throwaway-1").await.0, StatusCode::OK);
 }
 
@@ -198,7 +196,8 @@ async fn signing_a_user_out_ends_their_sessions_and_their_refresh_token() {
     assert_eq!(before["sessions"].as_array().unwrap().len(), 1, "{before}");
     let (_, after) = on_user(&app, &cookie, "users/security", &user.id, &[]).await;
     assert_eq!(after["sessions"], json!([]));
-    let form = [("grant_type", "refresh_token"), ("client_id", super::APP), ("refresh_token", &refresh)];
+    let form =
+        [("grant_type", "refresh_token"), ("client_id", super::APP), ("refresh_token", &refresh)];
     let (refreshed, _) = token_request(&state, &form).await;
     assert_eq!(refreshed, StatusCode::BAD_REQUEST, "the refresh token no longer works");
 }

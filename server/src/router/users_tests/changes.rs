@@ -10,7 +10,12 @@ use super::{ACME, HELPDESK, Throwaway, console, field_of, keycloak};
 
 /// Calls `users/update` on the user `id` with `args` as the form sends them (`fields[...]`,
 /// `actions[...]`).
-async fn update(app: &Router, cookie: &str, id: &str, args: &[(&str, &str)]) -> (StatusCode, Value) {
+async fn update(
+    app: &Router,
+    cookie: &str,
+    id: &str,
+    args: &[(&str, &str)],
+) -> (StatusCode, Value) {
     let mut form = vec![("tenant", ACME), ("id", id)];
     form.extend_from_slice(args);
 

@@ -33,7 +33,9 @@ fn steps(answer: &Value) -> Vec<(String, String)> {
     let steps = answer["steps"].as_array().expect("steps");
     steps
         .iter()
-        .map(|s| (s["step"].as_str().unwrap().to_owned(), s["outcome"].as_str().unwrap().to_owned()))
+        .map(|s| {
+            (s["step"].as_str().unwrap().to_owned(), s["outcome"].as_str().unwrap().to_owned())
+        })
         .collect()
 }
 
@@ -54,9 +56,13 @@ async fn a_user_created_with_a_given_username_holds_the_fields_and_groups_given(
         ("department", "Testing"),
     ];
 
-    let (status, created) =
-        create(&app, &cookie, &fields, &[("enabled", "true"), ("credential", "none"), (&group_key, "on")])
-            .await;
+    let (status, created) = create(
+        &app,
+        &cookie,
+        &fields,
+        &[("enabled", "true"), ("credential", "none"), (&group_key, "on")],
+    )
+    .await;
 
     assert_eq!(status, StatusCode::OK, "{created}");
     assert_eq!(created["username"], username.as_str());
@@ -66,7 +72,10 @@ async fn a_user_created_with_a_given_username_holds_the_fields_and_groups_given(
     let id = created["id"].as_str().unwrap();
     let user = super::keycloak(&state).user(ACME, id).await.unwrap();
     assert_eq!(user.email.as_deref(), Some(email.as_str()));
-    assert_eq!((user.first_name.as_deref(), user.last_name.as_deref()), (Some("Ctc"), Some("Created")));
+    assert_eq!(
+        (user.first_name.as_deref(), user.last_name.as_deref()),
+        (Some("Ctc"), Some("Created"))
+    );
     assert_eq!(user.attributes["department"], ["Testing"]);
     assert!(user.enabled);
     let groups = super::keycloak(&state).user_groups(ACME, id, None, 0, 10).await.unwrap();
@@ -120,7 +129,7 @@ async fn a_generated_temporary_password_is_answered_once_and_keycloak_asks_for_a
 
 #[tokio::test]
 async fn a_taken_username_is_refused_on_the_username_field_and_nothing_is_created() {
-    let Some((app, state)) = console().await else { return };
+    let Some((app, _)) = console().await else { return };
     let cookie = sign_in(&app, HELPDESK).await;
     let email = format!("{}@acme.example", unique_name());
     let fields = [("username", "zoe.huber"), ("email", email.as_str()), ("lastName", "Again")];

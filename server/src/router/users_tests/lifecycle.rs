@@ -15,7 +15,8 @@ use crate::state::AppState;
 /// The `(step, outcome)` pairs of a multi-step answer.
 fn steps(answer: &Value) -> Vec<(String, String)> {
     let steps = answer["steps"].as_array().expect("steps");
-    let pair = |s: &Value| (s["step"].as_str().unwrap().into(), s["outcome"].as_str().unwrap().into());
+    let pair =
+        |s: &Value| (s["step"].as_str().unwrap().into(), s["outcome"].as_str().unwrap().into());
     steps.iter().map(pair).collect()
 }
 

@@ -27,7 +27,13 @@ fn client_roles(access: &Value) -> Vec<(String, String, bool)> {
 }
 
 /// Adds `id` to the group `group` (`member` true) or removes them; returns the status.
-async fn change_group(app: &Router, cookie: &str, id: &str, group: &str, member: bool) -> StatusCode {
+async fn change_group(
+    app: &Router,
+    cookie: &str,
+    id: &str,
+    group: &str,
+    member: bool,
+) -> StatusCode {
     let member = member.to_string();
     let args = [("tenant", ACME), ("id", id), ("group_id", group), ("member", &member)];
     call(app, cookie, "users/group", &args).await.0
@@ -43,8 +49,13 @@ async fn change_role(
     granted: bool,
 ) -> (StatusCode, Value) {
     let granted = granted.to_string();
-    let args =
-        [("tenant", ACME), ("id", id), ("client_uuid", client), ("role", role), ("granted", &granted)];
+    let args = [
+        ("tenant", ACME),
+        ("id", id),
+        ("client_uuid", client),
+        ("role", role),
+        ("granted", &granted),
+    ];
     call(app, cookie, "users/role", &args).await
 }
 
