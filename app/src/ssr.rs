@@ -152,9 +152,16 @@ pub fn fail(err: AppError) -> AppError {
     err
 }
 
-/// A Keycloak failure as the person should read it. The cause is logged here, once; no
-/// upstream text reaches the browser.
+/// A Keycloak failure as the person should read it, and the response status to match. The
+/// cause is logged here, once; no upstream text reaches the browser.
 pub fn from_keycloak(err: KeycloakError) -> AppError {
+    fail(explain_keycloak(err))
+}
+
+/// A Keycloak failure as the person should read it, logged once, without touching the
+/// response status: for a step that failed inside a call that still answers (the steps of a
+/// creation or an offboarding).
+pub fn explain_keycloak(err: KeycloakError) -> AppError {
     let app = match &err {
         KeycloakError::NotFound { .. } => {
             AppError::new(ErrorKind::NotFound, "It no longer exists in Keycloak.")
@@ -190,5 +197,5 @@ pub fn from_keycloak(err: KeycloakError) -> AppError {
         ErrorKind::Internal | ErrorKind::Unavailable => error!(%err, "keycloak call failed"),
         _ => warn!(%err, "keycloak call refused"),
     }
-    fail(app)
+    app
 }

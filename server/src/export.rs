@@ -12,7 +12,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cloudtrust_app::api::users::UserSearch;
+use cloudtrust_app::api::users::{UserSearch, in_created_range as in_range};
 use cloudtrust_app::components::format::date;
 use cloudtrust_app::policy::Action;
 use cloudtrust_app::ssr::{IDENTITY_KEY, Identity};
@@ -75,6 +75,7 @@ pub async fn users_csv(
         }
     };
     query.first = 0;
+    let created = search.filter().ok().and_then(|f| f.created);
 
     let kc = state.services.keycloak.clone();
     let total = match kc.count_users(&tenant, &query).await {
@@ -86,11 +87,15 @@ pub async fn users_csv(
         }
     };
     let filters = search.to_query_string(0);
-    append(&state, audit(Outcome::Success, serde_json::json!({ "filters": filters, "rows": total })))
+    let detail = match created {
+        None => serde_json::json!({ "filters": filters, "rows": total }),
+        Some(_) => serde_json::json!({ "filters": filters, "read": total }),
+    };
+    append(&state, audit(Outcome::Success, detail))
         .await;
     info!(tenant, rows = total, "users export started");
 
-    let body = Body::from_stream(pages(kc, tenant.clone(), query));
+    let body = Body::from_stream(pages(kc, tenant.clone(), query, created));
     let filename = format!("users-{tenant}.csv");
     (
         [
@@ -113,6 +118,7 @@ fn pages(
     kc: KeycloakAdmin,
     tenant: String,
     query: UserQuery,
+    created: Option<(i64, i64)>,
 ) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send {
     let head = stream::once(async { Ok(Bytes::from(header_row())) });
     let rest = stream::try_unfold(Some(query), move |next| {
@@ -124,7 +130,8 @@ fn pages(
                 std::io::Error::other("keycloak failed during the export")
             })?;
             let more = users.len() as u32 == query.max;
-            let chunk = Bytes::from(users.iter().flat_map(row).collect::<Vec<u8>>());
+            let kept = users.iter().filter(|u| created.is_none_or(|range| in_range(u, range)));
+            let chunk = Bytes::from(kept.flat_map(row).collect::<Vec<u8>>());
             let next = more.then(|| UserQuery { first: query.first + query.max, ..query });
             Ok(Some((chunk, next)))
         }

@@ -169,7 +169,7 @@ pub async fn send_actions_email(
     lifespan_hours: u32,
 ) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, fail, from_keycloak, record};
+    use crate::ssr::{authorize, context, fail, record};
     use cloudtrust_backend::store::Outcome;
 
     let caller = authorize(Action::ResetCredentials, Some(&tenant)).await?;
@@ -188,7 +188,7 @@ pub async fn send_actions_email(
     let detail = serde_json::json!({ "actions": actions, "lifespan_hours": lifespan_hours });
     let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
     record(&caller, &tenant, "user.actions_email", Some(&id), outcome, Some(detail)).await;
-    result.map_err(|err| profile::email_error(from_keycloak(err)))
+    result.map_err(profile::email_error)
 }
 
 /// Signs the user out of every session, in every client.

@@ -12,9 +12,17 @@ use crate::AppError;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod convert;
+#[cfg(feature = "ssr")]
+mod created;
 mod search;
 
 pub use search::{SearchFilter, UserSearch};
+
+/// Whether a user was created within a range, both ends included (the export filters with it).
+#[cfg(feature = "ssr")]
+pub fn in_created_range(user: &cloudtrust_backend::keycloak::UserBrief, range: (i64, i64)) -> bool {
+    created::in_range(user, range)
+}
 
 /// How many users one page of the list shows.
 pub const PAGE_SIZE: u32 = 20;
@@ -249,15 +257,20 @@ pub async fn search_users(
 
     authorize(Action::SearchUsers, Some(&tenant)).await?;
     let query = search.to_query(PAGE_SIZE).map_err(fail)?;
+    let created = search.filter().map_err(fail)?.created;
 
     let services = context();
     let kc = &services.keycloak;
-    let (users, total, facts) = tokio::try_join!(
-        kc.list_users(&tenant, &query),
-        kc.count_users(&tenant, &query),
-        services.realm_facts.get(&tenant),
-    )
-    .map_err(convert::search_error)?;
+    let ((users, total), facts) = tokio::try_join!(
+        async {
+            match created {
+                Some(range) => created::search(kc, &tenant, &query, range).await,
+                None => tokio::try_join!(kc.list_users(&tenant, &query), kc.count_users(&tenant, &query))
+                    .map_err(convert::search_error),
+            }
+        },
+        async { services.realm_facts.get(&tenant).await.map_err(convert::search_error) },
+    )?;
     let extras = convert::row_extras(kc, &tenant, &users, facts).await;
 
     Ok(UserPageResponse {

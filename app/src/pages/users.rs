@@ -136,9 +136,34 @@ fn filter_input(name: &'static str, label: String, value: String) -> impl IntoVi
     }
 }
 
+/// A date input of the search form, labelled; browsers send it as `YYYY-MM-DD`.
+fn date_input(name: &'static str, label: String, value: String) -> impl IntoView {
+    let id = format!("filter-{name}");
+    let label_for = id.clone();
+    view! {
+        <div>
+            <label for=label_for class="block text-sm font-medium">{label}</label>
+            <input
+                id=id
+                name=name
+                type="date"
+                value=value
+                class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+            />
+        </div>
+    }
+}
+
 #[component]
 fn SearchForm(search: UserSearch) -> impl IntoView {
-    let fielded = [&search.username, &search.email, &search.first_name, &search.last_name]
+    let fielded = [
+        &search.username,
+        &search.email,
+        &search.first_name,
+        &search.last_name,
+        &search.created_from,
+        &search.created_to,
+    ]
         .iter()
         .any(|v| !v.is_empty())
         || !search.attribute.is_empty();
@@ -204,6 +229,16 @@ fn SearchForm(search: UserSearch) -> impl IntoView {
                             "attribute",
                             t!("users.attribute").to_string(),
                             search.attribute.clone(),
+                        )}
+                        {date_input(
+                            "created_from",
+                            t!("users.created_from").to_string(),
+                            search.created_from.clone(),
+                        )}
+                        {date_input(
+                            "created_to",
+                            t!("users.created_to").to_string(),
+                            search.created_to.clone(),
                         )}
                     </div>
                 </details>

@@ -145,6 +145,16 @@ pub async fn call(
     args: &[(&str, &str)],
 ) -> (StatusCode, serde_json::Value) {
     let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(args).finish();
+    call_encoded(app, cookie, endpoint, body).await
+}
+
+/// [`call`] with a body already form-encoded.
+pub async fn call_encoded(
+    app: &Router,
+    cookie: &str,
+    endpoint: &str,
+    body: String,
+) -> (StatusCode, serde_json::Value) {
     let request = Request::post(format!("/api/{endpoint}"))
         .header(header::COOKIE, cookie)
         .header(header::ORIGIN, ORIGIN)

@@ -74,6 +74,13 @@ fn demo_usernames(keep: impl Fn(&Value) -> bool) -> Vec<String> {
     names
 }
 
+/// The names among `usernames` that the demo data holds: other tests create users of their
+/// own while a search runs, and those may match it too.
+fn demo_only(usernames: &[String]) -> Vec<String> {
+    let demo = demo_usernames(|_| true);
+    usernames.iter().filter(|u| demo.binary_search(u).is_ok()).cloned().collect()
+}
+
 /// The field an error answer names.
 fn field_of(answer: &Value) -> Option<&str> {
     answer["field"].as_str()

@@ -10,8 +10,8 @@ use crate::api::user_changes::profile::{chosen_actions, generate_password, looks
 use crate::api::user_changes::MAX_LIFESPAN_HOURS;
 use crate::api::users::convert::{self, is_privileged};
 use crate::policy::Action;
-use crate::ssr::{Caller, authorize, context, fail, from_keycloak, record};
-use crate::{AppError, ErrorKind};
+use crate::ssr::{Caller, authorize, context, explain_keycloak, fail, from_keycloak, record};
+use crate::AppError;
 
 /// A step to run: its label and the call.
 type Step<'a> = (String, std::pin::Pin<Box<dyn Future<Output = Result<(), KeycloakError>> + Send + 'a>>);
@@ -29,7 +29,8 @@ async fn run(steps: Vec<Step<'_>>) -> Vec<StepResult> {
             Ok(()) => results.push(StepResult { step: label, outcome: StepOutcome::Done, message: None }),
             Err(err) => {
                 failed = true;
-                let message = from_keycloak(err).message;
+                // The call still answers, with every step: the status stays a success.
+                let message = explain_keycloak(err).message;
                 results.push(StepResult { step: label, outcome: StepOutcome::Failed, message: Some(message) });
             }
         }
@@ -234,8 +235,10 @@ fn creation_error(err: KeycloakError) -> AppError {
     };
     let app = from_keycloak(err);
     match field {
-        Some(field) => AppError::invalid(field, format!("Another user of this tenant already has this {field}.")),
-        None if app.kind == ErrorKind::InvalidInput && app.field.as_deref() == Some("password") => app,
+        Some(field) => {
+            let message = format!("Another user of this tenant already has this {field}.");
+            fail(AppError::invalid(field, message))
+        }
         None => app,
     }
 }

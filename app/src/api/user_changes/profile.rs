@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use cloudtrust_backend::keycloak::{UserProfileConfig, UserRecord};
+use cloudtrust_backend::keycloak::{KeycloakError, UserProfileConfig, UserRecord};
 use serde_json::{Value, json};
 
 use super::REQUIRED_ACTIONS;
 use crate::api::users::convert;
+use crate::ssr::{fail, from_keycloak};
 use crate::{AppError, ErrorKind};
 
 /// The fields Keycloak keeps at the top of a user representation, not among its attributes.
@@ -137,7 +138,9 @@ pub fn looks_like_email(value: &str) -> bool {
 /// Writes `values` at `name` in the representation; returns the value before and after.
 fn apply(representation: &mut Value, name: &str, values: Vec<String>) -> (Value, Value) {
     if let Some((_, key)) = BUILTIN.iter().find(|(field, _)| *field == name) {
-        let before = representation.get(*key).cloned().unwrap_or(Value::Null);
+        // Keycloak leaves out an empty field: absent and empty are the same value.
+        let before =
+            representation.get(*key).cloned().filter(|v| !v.is_null()).unwrap_or(json!(""));
         let after = values.into_iter().next().map(Value::String).unwrap_or(json!(""));
         representation[*key] = after.clone();
         return (before, after);
@@ -211,19 +214,28 @@ pub fn password_error(err: AppError) -> AppError {
     }
 }
 
-/// Why an email could not be sent, in the terms Keycloak gives.
-pub fn email_error(err: AppError) -> AppError {
-    match err.kind {
-        ErrorKind::InvalidInput => AppError::invalid(
+/// Why an email could not be sent. Keycloak answers 500 when it cannot send mail (no SMTP
+/// settings for the realm, or the mail server refused), which the client types as
+/// unavailable, as it types a Keycloak that cannot be reached: the message names both.
+pub fn email_error(err: KeycloakError) -> AppError {
+    let unavailable = matches!(err, KeycloakError::Unavailable { .. });
+    let app = from_keycloak(err);
+    match app.kind {
+        ErrorKind::InvalidInput => fail(AppError::invalid(
             "actions",
             "Keycloak cannot email this user: they have no email address or are disabled.",
-        ),
-        ErrorKind::Internal => AppError::new(
+        )),
+        ErrorKind::Unavailable if unavailable => fail(AppError::new(
             ErrorKind::Unavailable,
             "Keycloak could not send the email: the realm's email (SMTP) settings are missing \
-             or wrong. Tell a tenant admin.",
-        ),
-        _ => err,
+             or wrong, or Keycloak cannot be reached. Tell a tenant admin if it happens again.",
+        )),
+        ErrorKind::Unauthenticated
+        | ErrorKind::Forbidden
+        | ErrorKind::NotFound
+        | ErrorKind::Conflict
+        | ErrorKind::Unavailable
+        | ErrorKind::Internal => app,
     }
 }
 

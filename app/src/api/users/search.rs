@@ -36,6 +36,12 @@ pub struct UserSearch {
     /// `enabled`, `disabled`, or empty for both.
     #[serde(default)]
     pub status: String,
+    /// Created on or after this day, `YYYY-MM-DD` (UTC).
+    #[serde(default)]
+    pub created_from: String,
+    /// Created on or before this day, `YYYY-MM-DD` (UTC).
+    #[serde(default)]
+    pub created_to: String,
     /// The page, from 0.
     #[serde(default)]
     pub page: u32,
@@ -52,12 +58,24 @@ pub struct SearchFilter {
     pub attributes: Vec<(String, String)>,
     /// Enabled or disabled only.
     pub enabled: Option<bool>,
+    /// Created within these epoch milliseconds, both ends included.
+    pub created: Option<(i64, i64)>,
 }
 
 impl UserSearch {
     /// The query-string names, in the order the form shows them.
-    pub const KEYS: [&'static str; 8] =
-        ["q", "username", "email", "first_name", "last_name", "attribute", "status", "page"];
+    pub const KEYS: [&'static str; 10] = [
+        "q",
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "attribute",
+        "status",
+        "created_from",
+        "created_to",
+        "page",
+    ];
 
     /// Builds the search from query-string pairs; unknown keys are ignored and a page that is
     /// not a number is the first.
@@ -73,6 +91,8 @@ impl UserSearch {
                 "last_name" => search.last_name = value,
                 "attribute" => search.attribute = value,
                 "status" => search.status = value,
+                "created_from" => search.created_from = value,
+                "created_to" => search.created_to = value,
                 "page" => search.page = value.parse().unwrap_or(0),
                 _ => {}
             }
@@ -90,6 +110,8 @@ impl UserSearch {
             &self.last_name,
             &self.attribute,
             &self.status,
+            &self.created_from,
+            &self.created_to,
         ];
         let mut parts: Vec<String> = Self::KEYS
             .iter()
@@ -143,6 +165,7 @@ impl UserSearch {
                     return Err(AppError::invalid("status", message));
                 }
             },
+            created: created_range(&self.created_from, &self.created_to)?,
         };
         let by_field = filter.fields.iter().any(Option::is_some) || !filter.attributes.is_empty();
         if filter.search.is_some() && by_field {
@@ -176,6 +199,33 @@ impl UserSearch {
             max: page_size,
         })
     }
+}
+
+/// The creation range of the two dates, either end open; `to` includes its whole day.
+fn created_range(from: &str, to: &str) -> Result<Option<(i64, i64)>, AppError> {
+    let day = |name: &str, text: &str| -> Result<Option<i64>, AppError> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        match crate::components::format::parse_date(text) {
+            Some(ms) => Ok(Some(ms)),
+            None => Err(AppError::invalid(
+                name,
+                format!("{text:?} is not a date: write it as YYYY-MM-DD, for instance 2026-03-31."),
+            )),
+        }
+    };
+    let (start, end) = (day("created_from", from)?, day("created_to", to)?);
+    if let (Some(start), Some(end)) = (start, end)
+        && start > end
+    {
+        let message = "The range ends before it starts: swap the two dates.";
+        return Err(AppError::invalid("created_to", message));
+    }
+    if start.is_none() && end.is_none() {
+        return Ok(None);
+    }
+    Ok(Some((start.unwrap_or(i64::MIN), end.map_or(i64::MAX, |e| e + 86_400_000 - 1))))
 }
 
 /// Reads `key:value key2:value2`. A value with a space cannot be expressed in Keycloak's `q`
@@ -240,6 +290,27 @@ mod tests {
         let err = bad.filter().unwrap_err();
         assert_eq!(err.field.as_deref(), Some("attribute"));
         assert!(err.message.contains("oops"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_creation_range_includes_both_days_and_a_reversed_or_malformed_one_is_refused() {
+        let range = UserSearch {
+            created_from: "2026-03-01".into(),
+            created_to: "2026-03-31".into(),
+            ..UserSearch::default()
+        };
+        let reversed = UserSearch {
+            created_from: "2026-04-01".into(),
+            created_to: "2026-03-31".into(),
+            ..UserSearch::default()
+        };
+        let malformed = UserSearch { created_from: "31/03/2026".into(), ..UserSearch::default() };
+
+        let (start, end) = range.filter().unwrap().created.unwrap();
+        assert_eq!(crate::components::format::date(start), "2026-03-01");
+        assert_eq!(crate::components::format::date_time(end), "2026-03-31 23:59 UTC");
+        assert_eq!(reversed.filter().unwrap_err().field.as_deref(), Some("created_to"));
+        assert_eq!(malformed.filter().unwrap_err().field.as_deref(), Some("created_from"));
     }
 
     #[test]

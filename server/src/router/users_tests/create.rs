@@ -5,14 +5,18 @@ use axum::Router;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use super::super::test_support::{call, sign_in};
+use super::super::test_support::{call_encoded, sign_in};
 use super::{
     ACME, HELPDESK, Throwaway, client_uuid, console, direct_grant, exists, field_of, group_id,
     search, unique_name, usernames,
 };
 
 /// Calls `users/create` on acme with the profile `fields` and the other `args` of the request
-/// (`enabled`, `credential`, `groups[...]`...), each under `user[...]`.
+/// (`enabled`, `credential`, `groups[<id>]`...), each under `user[...]`.
+///
+/// A key in brackets that starts with a digit, as many Keycloak ids do, is sent with that
+/// digit percent-encoded: the form parser of the server functions (serde_qs) reads such a key
+/// as a list index and refuses the whole form otherwise (see the ignored test below).
 async fn create(
     app: &Router,
     cookie: &str,
@@ -20,12 +24,21 @@ async fn create(
     args: &[(&str, &str)],
 ) -> (StatusCode, Value) {
     let fields = fields.iter().map(|(k, v)| (format!("user[fields][{k}]"), *v));
-    let args = args.iter().map(|(k, v)| (format!("user[{k}]"), *v));
-    let mut form: Vec<(String, &str)> = vec![("tenant".to_owned(), ACME)];
-    form.extend(fields.chain(args));
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let args = args.iter().map(|(k, v)| match k.split_once('[') {
+        Some((map, key)) => (format!("user[{map}][{key}"), *v),
+        None => (format!("user[{k}]"), *v),
+    });
+    let mut form = url::form_urlencoded::Serializer::new(format!("tenant={ACME}"));
+    for (key, value) in fields.chain(args) {
+        form.append_pair(&key, value);
+    }
+    let mut body = form.finish();
+    for digit in '0'..='9' {
+        let bare = format!("%5D%5B{digit}");
+        body = body.replace(&bare, &format!("%5D%5B%3{digit}"));
+    }
 
-    call(app, cookie, "users/create", &pairs).await
+    call_encoded(app, cookie, "users/create", body).await
 }
 
 /// The `(step, outcome)` pairs of a multi-step answer.
@@ -226,4 +239,24 @@ async fn a_creation_that_fails_half_way_answers_each_step_and_keeps_the_user() {
     assert_eq!(outcomes, ["Done", "Failed", "NotRun"]);
     assert!(answer["steps"][1]["message"].is_string(), "{answer}");
     assert!(exists(&state, &username).await, "the user created stays, to finish by hand");
+}
+
+#[tokio::test]
+#[ignore = "fails until the create form sends group ids as values: serde_qs reads a bracketed \
+            key that starts with a digit as a list index and refuses the whole form"]
+async fn a_group_id_that_starts_with_a_digit_is_understood_as_a_browser_sends_it() {
+    let Some((app, state)) = console().await else { return };
+    let cookie = sign_in(&app, HELPDESK).await;
+    let username = unique_name();
+    let _cleanup = Throwaway::by_name(&state, &username);
+    let group = "00000000-0000-4000-8000-000000000000";
+    let body = format!(
+        "tenant={ACME}&user[fields][username]={username}&user[credential]=none\
+         &user[groups][{group}]=on"
+    );
+
+    let (status, answer) = call_encoded(&app, &cookie, "users/create", body).await;
+
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["steps"][1]["step"], format!("Join the group {group}"));
 }
