@@ -118,8 +118,9 @@ fn UsersPanel(
     }
 }
 
-/// A text input of the search form, labelled.
-fn filter_input(name: &'static str, label: String, value: String) -> impl IntoView {
+/// An input of the search form, labelled: `search` for text, `date` for a day (which browsers
+/// send as `YYYY-MM-DD`).
+fn filter_input(name: &'static str, kind: &'static str, label: String, value: String) -> impl IntoView {
     let id = format!("filter-{name}");
     let label_for = id.clone();
     view! {
@@ -128,25 +129,7 @@ fn filter_input(name: &'static str, label: String, value: String) -> impl IntoVi
             <input
                 id=id
                 name=name
-                type="search"
-                value=value
-                class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
-            />
-        </div>
-    }
-}
-
-/// A date input of the search form, labelled; browsers send it as `YYYY-MM-DD`.
-fn date_input(name: &'static str, label: String, value: String) -> impl IntoView {
-    let id = format!("filter-{name}");
-    let label_for = id.clone();
-    view! {
-        <div>
-            <label for=label_for class="block text-sm font-medium">{label}</label>
-            <input
-                id=id
-                name=name
-                type="date"
+                type=kind
                 value=value
                 class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
             />
@@ -180,7 +163,7 @@ fn SearchForm(search: UserSearch) -> impl IntoView {
             >
                 <div class="flex flex-wrap items-end gap-3">
                     <div class="min-w-48 flex-1">
-                        {filter_input("q", t!("users.search").to_string(), search.q.clone())}
+                        {filter_input("q", "search", t!("users.search").to_string(), search.q.clone())}
                     </div>
                     <div>
                         <label for="filter-status" class="block text-sm font-medium">
@@ -209,34 +192,28 @@ fn SearchForm(search: UserSearch) -> impl IntoView {
                         {t!("users.by_field").to_string()}
                     </summary>
                     <div class="mt-2 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-                        {filter_input(
-                            "username",
+                        {filter_input("username", "search",
                             t!("users.username").to_string(),
                             search.username.clone(),
                         )}
-                        {filter_input("email", t!("users.email").to_string(), search.email.clone())}
-                        {filter_input(
-                            "first_name",
+                        {filter_input("email", "search", t!("users.email").to_string(), search.email.clone())}
+                        {filter_input("first_name", "search",
                             t!("users.first_name").to_string(),
                             search.first_name.clone(),
                         )}
-                        {filter_input(
-                            "last_name",
+                        {filter_input("last_name", "search",
                             t!("users.last_name").to_string(),
                             search.last_name.clone(),
                         )}
-                        {filter_input(
-                            "attribute",
+                        {filter_input("attribute", "search",
                             t!("users.attribute").to_string(),
                             search.attribute.clone(),
                         )}
-                        {date_input(
-                            "created_from",
+                        {filter_input("created_from", "date",
                             t!("users.created_from").to_string(),
                             search.created_from.clone(),
                         )}
-                        {date_input(
-                            "created_to",
+                        {filter_input("created_to", "date",
                             t!("users.created_to").to_string(),
                             search.created_to.clone(),
                         )}

@@ -77,6 +77,13 @@ pub fn console_cookie(response: &Response) -> Option<String> {
         .map(|(name, value)| format!("{name}={value}"))
 }
 
+/// Keycloak 26 refuses a sign-in while another one of the same person is under way when the
+/// realm protects against brute force, and answers as for a wrong password
+/// (https://www.keycloak.org/docs/latest/upgrading/index.html#concurrent-login-requests-are-blocked-by-default-when-brute-force-is-enabled).
+/// The tests of this process sign in one at a time, and a sign-in that one elsewhere (the
+/// browser tests) got in the way of is tried again.
+static SIGNING_IN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Signs `username` in through Keycloak's form, starting from the console's `/auth/login`,
 /// and returns the callback URL Keycloak sends the browser to plus the console cookie that
 /// holds the pending sign-in.
@@ -89,9 +96,29 @@ pub async fn through_keycloak(app: &Router, username: &str, next: &str) -> (Stri
     let authorize = location(login.headers());
     assert!(authorize.contains("code_challenge_method=S256"), "PKCE is used: {authorize}");
 
+    let _one_at_a_time = SIGNING_IN.lock().await;
+    let mut refusal = String::new();
+    for _ in 0..3 {
+        match fill_in_form(&authorize, username).await {
+            Ok(callback) => {
+                let callback = callback
+                    .strip_prefix(ORIGIN)
+                    .expect("Keycloak sends the browser back to the console");
+                return (callback.to_owned(), pending_cookie);
+            }
+            Err(said) => refusal = said,
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    panic!("Keycloak did not accept {username}: {refusal}");
+}
+
+/// Opens Keycloak's sign-in form at `authorize` and submits it with the demo password; returns
+/// where Keycloak sends the browser, or what the form said.
+async fn fill_in_form(authorize: &str, username: &str) -> Result<String, String> {
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let form_page = http.get(&authorize).send().await.expect("Keycloak's sign-in form");
+    let form_page = http.get(authorize).send().await.expect("Keycloak's sign-in form");
     assert_eq!(form_page.status(), reqwest::StatusCode::OK);
     let cookies: Vec<String> = set_cookies(form_page.headers().get_all(header::SET_COOKIE).iter())
         .into_iter()
@@ -110,16 +137,16 @@ pub async fn through_keycloak(app: &Router, username: &str, next: &str) -> (Stri
         .send()
         .await
         .expect("Keycloak answers the form");
-    let status = answer.status();
-    let callback = location(answer.headers());
-    if status != reqwest::StatusCode::FOUND {
-        let page = answer.text().await.unwrap_or_default();
-        let said = page.find("input-error").map(|i| &page[i..(i + 300).min(page.len())]);
-        panic!("Keycloak did not accept {username} ({status}): {}", said.unwrap_or(&page));
+
+    if answer.status() == reqwest::StatusCode::FOUND {
+        return Ok(location(answer.headers()));
     }
-    let callback =
-        callback.strip_prefix(ORIGIN).expect("Keycloak sends the browser back to the console");
-    (callback.to_owned(), pending_cookie)
+    let status = answer.status();
+    let page = answer.text().await.unwrap_or_default();
+    let error = &page[page.find("input-error").unwrap_or(0)..];
+    let texts = error.split('<').filter_map(|t| t.split_once('>')).map(|(_, text)| text.trim());
+    let said: Vec<&str> = texts.filter(|t| !t.is_empty()).take(2).collect();
+    Err(format!("{status}: {}", said.join(" / ")))
 }
 
 /// Signs the demo account `username` in, all the way back through the callback, and returns

@@ -4,11 +4,12 @@
 //! was skipped.
 //!
 //! Every test that writes creates its own users (`ctc-t-…`) and deletes them when it ends, even
-//! when it fails, so tests run in any order, in parallel, and again on the same Keycloak. What
-//! the searches count is checked against the realm file the demo imports
-//! (`server/dev/realms/acme-realm.json`, written by `generate-realms.py`); they filter on names
-//! and attributes that no throwaway user carries, so they count the same while other tests
-//! create users.
+//! when it fails, so tests run in any order, in parallel, and again on the same Keycloak.
+//! Searches are checked against the realm file the demo imports
+//! (`server/dev/realms/acme-realm.json`, written by `generate-realms.py`): of the demo users,
+//! an answer holds exactly those the filters match, and its total counts what it lists. Users
+//! that other tests create meanwhile (the browser tests' `e2e.…`, for one) may add to an
+//! answer, never change which demo users it holds.
 
 mod account;
 mod changes;
@@ -55,12 +56,16 @@ fn unique_name() -> String {
     format!("ctc-t-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
 }
 
+/// The realm acme as the demo imports it.
+fn demo_realm() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/dev/realms/acme-realm.json");
+    let text = std::fs::read_to_string(path).expect("the realm file");
+    serde_json::from_str(&text).expect("the realm file is JSON")
+}
+
 /// The users of acme as the demo imports them.
 fn demo_users() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/dev/realms/acme-realm.json");
-    let realm: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("realm file"))
-        .expect("the realm file is JSON");
-    realm["users"].as_array().expect("users").clone()
+    demo_realm()["users"].as_array().expect("users").clone()
 }
 
 /// The demo users matching `keep`, by username, sorted.
@@ -79,6 +84,13 @@ fn demo_usernames(keep: impl Fn(&Value) -> bool) -> Vec<String> {
 fn demo_only(usernames: &[String]) -> Vec<String> {
     let demo = demo_usernames(|_| true);
     usernames.iter().filter(|u| demo.binary_search(u).is_ok()).cloned().collect()
+}
+
+/// The `(step, outcome)` pairs of a multi-step answer (a creation, an offboarding).
+fn steps(answer: &Value) -> Vec<(String, String)> {
+    let text = |step: &Value, key: &str| step[key].as_str().unwrap().to_owned();
+    let steps = answer["steps"].as_array().expect("steps");
+    steps.iter().map(|s| (text(s, "step"), text(s, "outcome"))).collect()
 }
 
 /// The field an error answer names.
@@ -246,6 +258,20 @@ async fn group_id(state: &AppState, path: &str) -> String {
     let name = path.rsplit('/').next().unwrap();
     let found = keycloak(state).search_groups(ACME, Some(name), 0, 50).await.expect("groups");
     found.into_iter().find(|g| g.path == path).expect("a demo group").id
+}
+
+/// Calls the server function `endpoint` on the user `id` of acme with the other `args`.
+async fn on_user(
+    app: &Router,
+    cookie: &str,
+    endpoint: &str,
+    id: &str,
+    args: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut form = vec![("tenant", ACME), ("id", id)];
+    form.extend_from_slice(args);
+
+    call(app, cookie, endpoint, &form).await
 }
 
 /// Calls `users/search` on `tenant` with `filters` (the `UserSearch` fields by name).

@@ -8,26 +8,14 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::super::test_support::{call, sign_in};
-use super::{ACME, HELPDESK, Throwaway, console, direct_grant, field_of, keycloak, token_request};
+use super::{
+    ACME, HELPDESK, Throwaway, console, direct_grant, field_of, keycloak, on_user, token_request,
+};
 use crate::state::AppState;
-
-/// Calls the server function `endpoint` on the user `id` of acme with the other `args`.
-async fn on_user(
-    app: &Router,
-    cookie: &str,
-    endpoint: &str,
-    id: &str,
-    args: &[(&str, &str)],
-) -> (StatusCode, Value) {
-    let mut form = vec![("tenant", ACME), ("id", id)];
-    form.extend_from_slice(args);
-
-    call(app, cookie, endpoint, &form).await
-}
 
 /// The user's detail, read again until `done` holds of it (Keycloak counts sign-in failures
 /// as it handles them), for at most ten seconds.
-async fn detail_once(app: &Router, cookie: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+async fn detail_when(app: &Router, cookie: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
     for _ in 0..20 {
         let (status, detail) = on_user(app, cookie, "users/get", id, &[]).await;
         assert_eq!(status, StatusCode::OK, "{detail}");
@@ -69,7 +57,7 @@ async fn failed_sign_ins_lock_a_user_out_and_unlocking_lets_them_sign_in_again()
         let (_, refusal) = direct_grant(&state, &user.username, "not-the-password").await;
         assert_eq!(refusal["error"], "invalid_grant");
     }
-    let locked = detail_once(&app, &cookie, &user.id, |d| d["lockout"]["locked"] == true).await;
+    let locked = detail_when(&app, &cookie, &user.id, |d| d["lockout"]["locked"] == true).await;
     let (refused, _) = direct_grant(&state, &user.username, "Throwaway-1").await;
 
     let (status, answer) = on_user(&app, &cookie, "users/unlock", &user.id, &[]).await;
@@ -88,7 +76,7 @@ async fn failed_sign_ins_lock_a_user_out_and_unlocking_lets_them_sign_in_again()
 }
 
 #[tokio::test]
-async fn a_generated_password_is_answered_once_and_signs_the_user_in() {
+async fn a_generated_password_is_answered_and_signs_the_user_in() {
     let Some((app, state)) = console().await else { return };
     let cookie = sign_in(&app, HELPDESK).await;
     let user = Throwaway::create(&state, json!({})).await;

@@ -5,8 +5,8 @@ use axum::Router;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::super::test_support::{call, sign_in};
-use super::{ACME, HELPDESK, Throwaway, console, field_of, keycloak};
+use super::super::test_support::sign_in;
+use super::{ACME, HELPDESK, Throwaway, console, field_of, keycloak, on_user};
 
 /// Calls `users/update` on the user `id` with `args` as the form sends them (`fields[...]`,
 /// `actions[...]`).
@@ -16,10 +16,7 @@ async fn update(
     id: &str,
     args: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let mut form = vec![("tenant", ACME), ("id", id)];
-    form.extend_from_slice(args);
-
-    call(app, cookie, "users/update", &form).await
+    on_user(app, cookie, "users/update", id, args).await
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::super::test_support::{call_encoded, sign_in};
 use super::{
     ACME, HELPDESK, Throwaway, client_uuid, console, direct_grant, exists, field_of, group_id,
-    search, unique_name, usernames,
+    search, steps, unique_name, usernames,
 };
 
 /// Calls `users/create` on acme with the profile `fields` and the other `args` of the request
@@ -39,17 +39,6 @@ async fn create(
     }
 
     call_encoded(app, cookie, "users/create", body).await
-}
-
-/// The `(step, outcome)` pairs of a multi-step answer.
-fn steps(answer: &Value) -> Vec<(String, String)> {
-    let steps = answer["steps"].as_array().expect("steps");
-    steps
-        .iter()
-        .map(|s| {
-            (s["step"].as_str().unwrap().to_owned(), s["outcome"].as_str().unwrap().to_owned())
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -116,7 +105,7 @@ async fn a_generated_username_is_first_dot_last_in_ascii_and_numbered_when_taken
 }
 
 #[tokio::test]
-async fn a_generated_temporary_password_is_answered_once_and_keycloak_asks_for_a_new_one() {
+async fn a_user_given_a_generated_temporary_password_is_found_and_must_choose_a_new_one() {
     let Some((app, state)) = console().await else { return };
     let cookie = sign_in(&app, HELPDESK).await;
     let username = unique_name();

@@ -3,24 +3,17 @@
 
 use axum::http::StatusCode;
 use cloudtrust_backend::store::Outcome;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::super::test_support::{call, sign_in};
 use super::{
     ACME, HELPDESK, TENANT_ADMIN, Throwaway, audit_trail, client_uuid, console, direct_grant,
-    field_of, group_id, keycloak,
+    field_of, group_id, keycloak, steps,
 };
 use crate::state::AppState;
 
-/// The `(step, outcome)` pairs of a multi-step answer.
-fn steps(answer: &Value) -> Vec<(String, String)> {
-    let steps = answer["steps"].as_array().expect("steps");
-    let pair =
-        |s: &Value| (s["step"].as_str().unwrap().into(), s["outcome"].as_str().unwrap().into());
-    steps.iter().map(pair).collect()
-}
-
-/// A user with a session, two top-level groups, a direct realm role and direct roles of two clients.
+/// A user with a session, two top-level groups, a direct realm role and direct roles of two
+/// clients.
 async fn joiner(state: &AppState) -> Throwaway {
     let user = Throwaway::with_password(state, "Throwaway-1").await;
     let kc = keycloak(state);

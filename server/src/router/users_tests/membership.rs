@@ -68,10 +68,8 @@ fn demo_group_paths() -> Vec<String> {
             out.push(path);
         }
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/dev/realms/acme-realm.json");
-    let realm: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut paths = Vec::new();
-    walk(&realm["groups"], "", &mut paths);
+    walk(&super::demo_realm()["groups"], "", &mut paths);
     paths.sort();
     paths
 }

@@ -154,7 +154,7 @@ async fn reading_a_users_security_shows_their_sessions_and_is_recorded_in_the_au
 }
 
 #[tokio::test]
-async fn an_auditor_is_refused_a_users_security() {
+async fn an_auditor_is_refused_a_users_security_and_the_refusal_is_audited() {
     let Some((app, state)) = console().await else { return };
     let cookie = sign_in(&app, AUDITOR).await;
     let user = Throwaway::create(&state, json!({})).await;
