@@ -42,14 +42,14 @@ pub async fn users_csv(
     let request_id =
         headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let Ok(Some(identity)) = session.get::<Identity>(IDENTITY_KEY).await else {
-        return (StatusCode::UNAUTHORIZED, "Your session has ended. Sign in again.").into_response();
+        return (StatusCode::UNAUTHORIZED, "Your session has ended. Sign in again.")
+            .into_response();
     };
 
     let allowed = !state.services.tenants.is_excluded(&tenant)
         && identity.rights.allows(Action::ExportUsers, Some(&tenant));
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect();
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
     let search = UserSearch::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let audit = |outcome, detail: serde_json::Value| AuditEntry {
         request_id: request_id.clone(),
@@ -91,8 +91,7 @@ pub async fn users_csv(
         None => serde_json::json!({ "filters": filters, "rows": total }),
         Some(_) => serde_json::json!({ "filters": filters, "read": total }),
     };
-    append(&state, audit(Outcome::Success, detail))
-        .await;
+    append(&state, audit(Outcome::Success, detail)).await;
     info!(tenant, rows = total, "users export started");
 
     let body = Body::from_stream(pages(kc, tenant.clone(), query, created));

@@ -7,8 +7,8 @@ use std::time::Duration;
 use anyhow::Context;
 use cloudtrust_app::ssr::ServerContext;
 use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakSettings};
-use cloudtrust_backend::store::Store;
 use cloudtrust_backend::realm_facts::RealmFactsCache;
+use cloudtrust_backend::store::Store;
 use cloudtrust_backend::tenants::TenantDirectory;
 use leptos::config::LeptosOptions;
 

@@ -58,8 +58,9 @@ pub struct OffboardResponse {
 }
 
 /// A new user. `fields` holds the profile's fields by attribute name (`username` may be empty to
-/// have one generated); `groups` holds group ids as keys; `roles` holds `realm/<role>` or
-/// `<client uuid>/<role>` as keys. `credential` is `temporary` (a password, generated when
+/// have one generated); `groups` holds group ids; `roles` holds `realm/<role>` or
+/// `<client uuid>/<role>`. Ids travel as values, never as form keys: a bracketed key that starts
+/// with a digit would read as a list index. `credential` is `temporary` (a password, generated when
 /// `password` is empty), `email` (the required actions in `actions`, by email), or `none`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUserRequest {
@@ -74,10 +75,10 @@ pub struct NewUserRequest {
     pub email_verified: bool,
     /// The groups to join, by id.
     #[serde(default)]
-    pub groups: BTreeMap<String, String>,
+    pub groups: Vec<String>,
     /// The roles to grant.
     #[serde(default)]
-    pub roles: BTreeMap<String, String>,
+    pub roles: Vec<String>,
     /// How the user gets a first credential.
     #[serde(default)]
     pub credential: String,

@@ -68,7 +68,11 @@ pub async fn search_groups(
     )
     .map_err(from_keycloak)?;
 
-    Ok(GroupPickerResponse { groups: groups.into_iter().map(convert::group).collect(), total, page })
+    Ok(GroupPickerResponse {
+        groups: groups.into_iter().map(convert::group).collect(),
+        total,
+        page,
+    })
 }
 
 /// Clients whose `clientId` contains `search`, one page.
@@ -131,7 +135,8 @@ pub async fn search_roles(
     })
 }
 
-/// Adds the user to the group `group_id` (`member` true) or removes them.
+/// Adds the user to the group `group_id` (`member` true) or removes them. A group that hands
+/// out a privileged role (itself or through an ancestor) needs a tenant admin either way.
 #[server(endpoint = "users/group")]
 pub async fn change_group(
     tenant: String,
@@ -146,6 +151,12 @@ pub async fn change_group(
     let caller = authorize(Action::ManageMembership, Some(&tenant)).await?;
 
     let kc = &context().keycloak;
+    let privileged = crate::api::users::convert::group_is_privileged(kc, &tenant, &group_id)
+        .await
+        .map_err(from_keycloak)?;
+    if privileged {
+        authorize(Action::GrantPrivilegedRole, Some(&tenant)).await?;
+    }
     let result = if member {
         kc.add_user_to_group(&tenant, &id, &group_id).await
     } else {

@@ -183,7 +183,10 @@ pub async fn send_actions_email(
     }
 
     let lifespan = Some(lifespan_hours * 3600);
-    let result = context().keycloak.execute_actions_email(&tenant, &id, &actions, lifespan, None, None).await;
+    let result = context()
+        .keycloak
+        .execute_actions_email(&tenant, &id, &actions, lifespan, None, None)
+        .await;
 
     let detail = serde_json::json!({ "actions": actions, "lifespan_hours": lifespan_hours });
     let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };

@@ -265,8 +265,11 @@ pub async fn search_users(
         async {
             match created {
                 Some(range) => created::search(kc, &tenant, &query, range).await,
-                None => tokio::try_join!(kc.list_users(&tenant, &query), kc.count_users(&tenant, &query))
-                    .map_err(convert::search_error),
+                None => tokio::try_join!(
+                    kc.list_users(&tenant, &query),
+                    kc.count_users(&tenant, &query)
+                )
+                .map_err(convert::search_error),
             }
         },
         async { services.realm_facts.get(&tenant).await.map_err(convert::search_error) },

@@ -11,10 +11,10 @@ mod user;
 mod users;
 
 pub use home::HomePage;
+pub use new_user::NewUserPage;
 pub use not_found::{ForbiddenPanel, NotFoundPage};
 pub use section::{Section, SectionPage};
 pub use signin::SignInPage;
-pub use new_user::NewUserPage;
 pub use tenant::TenantPage;
 pub use user::UserPage;
 pub use users::UsersPage;

@@ -81,13 +81,17 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
         .can(Action::ManageMembership)
         .then(|| view! { <InitialGroups tenant=held.tenant.clone() /> });
     let tenant = held.tenant.clone();
-    let result = move || create.value().get().map(|r| match r {
-        Ok(done) => view! { <Created tenant=tenant.clone() done /> }.into_any(),
-        Err(error) => {
-            let field = error.field.clone().map(|f| view! { <p class="text-sm">{t!("user.field", field = f).to_string()}</p> });
-            view! { <div><ErrorPanel error />{field}</div> }.into_any()
-        }
-    });
+    let result = move || {
+        create.value().get().map(|r| match r {
+            Ok(done) => view! { <Created tenant=tenant.clone() done /> }.into_any(),
+            Err(error) => {
+                let field = error.field.clone().map(
+                    |f| view! { <p class="text-sm">{t!("user.field", field = f).to_string()}</p> },
+                );
+                view! { <div><ErrorPanel error />{field}</div> }.into_any()
+            }
+        })
+    };
     let radio = |value: &'static str, label: String, checked: bool| {
         let id = format!("credential-{value}");
         let label_for = id.clone();
@@ -146,11 +150,13 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
 fn InitialGroups(tenant: String) -> impl IntoView {
     let search = ServerAction::<SearchGroups>::new();
     let picked = RwSignal::new(Vec::<(String, String)>::new());
-    let chosen = move || picked.get().into_iter().map(|(id, path)| {
+    let chosen =
+        move || {
+            picked.get().into_iter().enumerate().map(|(index, (id, path))| {
         let remove_id = id.clone();
         view! {
             <li class="flex items-center gap-2">
-                <input type="hidden" name=format!("user[groups][{id}]") value="on" />
+                <input type="hidden" name=format!("user[groups][{index}]") value=id />
                 <span>{path.clone()}</span>
                 <button type="button" class="text-sm underline"
                     aria-label=t!("user.leave_group", group = path).to_string()
@@ -159,8 +165,10 @@ fn InitialGroups(tenant: String) -> impl IntoView {
                 </button>
             </li>
         }
-    }).collect_view();
-    let found = move || search.value().get().map(|r| match r {
+    }).collect_view()
+        };
+    let found = move || {
+        search.value().get().map(|r| match r {
         Err(error) => view! { <ErrorPanel error /> }.into_any(),
         Ok(found) => found.groups.into_iter().map(|g| {
             let entry = (g.id.clone(), g.path.clone());
@@ -174,7 +182,8 @@ fn InitialGroups(tenant: String) -> impl IntoView {
                 </li>
             }
         }).collect_view().into_any(),
-    });
+    })
+    };
 
     view! {
         <section class="mt-3 rounded border border-slate-200 bg-white p-4">

@@ -83,7 +83,8 @@ pub fn UserPage() -> impl IntoView {
         move || {
             let id = params.with(|p| p.get("id")).unwrap_or_default();
             let groups = query.with(|q| q.get("groups")).unwrap_or_default();
-            let group_page = query.with(|q| q.get("gpage")).and_then(|p| p.parse().ok()).unwrap_or(0);
+            let group_page =
+                query.with(|q| q.get("gpage")).and_then(|p| p.parse().ok()).unwrap_or(0);
             (tenant.get(), id, groups, group_page, state.changed.get())
         },
         move |(tenant, id, groups, group_page, _)| load(rights, tenant, id, groups, group_page),
@@ -186,14 +187,16 @@ fn UserPanels(
         }
     });
     let created = detail.created_ms.map(|ms| t!("user.created", date = date(ms)).to_string());
-    let federated = detail
-        .federation_link
-        .clone()
-        .map(|link| view! { <p class="text-sm">{t!("user.federated", link = link).to_string()}</p> });
+    let federated = detail.federation_link.clone().map(
+        |link| view! { <p class="text-sm">{t!("user.federated", link = link).to_string()}</p> },
+    );
     let tenant = held.tenant.clone();
     let id = detail.id.clone();
     let security = security.map(|s| {
-        or_error_panel(s, |s| view! { <security::SecurityPanel held=held.clone() id=id.clone() security=s /> })
+        or_error_panel(
+            s,
+            |s| view! { <security::SecurityPanel held=held.clone() id=id.clone() security=s /> },
+        )
     });
 
     view! {

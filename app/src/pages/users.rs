@@ -120,7 +120,12 @@ fn UsersPanel(
 
 /// An input of the search form, labelled: `search` for text, `date` for a day (which browsers
 /// send as `YYYY-MM-DD`).
-fn filter_input(name: &'static str, kind: &'static str, label: String, value: String) -> impl IntoView {
+fn filter_input(
+    name: &'static str,
+    kind: &'static str,
+    label: String,
+    value: String,
+) -> impl IntoView {
     let id = format!("filter-{name}");
     let label_for = id.clone();
     view! {
@@ -147,8 +152,8 @@ fn SearchForm(search: UserSearch) -> impl IntoView {
         &search.created_from,
         &search.created_to,
     ]
-        .iter()
-        .any(|v| !v.is_empty())
+    .iter()
+    .any(|v| !v.is_empty())
         || !search.attribute.is_empty();
     let status = search.status.clone();
     let option = move |value: &'static str, label: String| {
@@ -245,7 +250,8 @@ fn UserTable(tenant: String, search: UserSearch, found: UserPageResponse) -> imp
     let next = (last < found.total).then(|| {
         view! { <a href=link(found.page + 1) class="underline">{t!("users.next").to_string()}</a> }
     });
-    let rows = found.users.into_iter().map(|user| view! { <UserRowView tenant=tenant.clone() user /> });
+    let rows =
+        found.users.into_iter().map(|user| view! { <UserRowView tenant=tenant.clone() user /> });
 
     view! {
         <div class="mt-4 overflow-x-auto rounded border border-slate-200 bg-white">
@@ -293,7 +299,8 @@ fn UserRowView(tenant: String, user: UserRow) -> impl IntoView {
         None => t!("users.locked_unknown"),
     };
 
-    let last_sign_in = user.last_sign_in_ms.map(date_time).unwrap_or_else(|| t!("users.unknown").to_string());
+    let last_sign_in =
+        user.last_sign_in_ms.map(date_time).unwrap_or_else(|| t!("users.unknown").to_string());
 
     view! {
         <tr>

@@ -6,15 +6,16 @@ use cloudtrust_backend::store::Outcome;
 use serde_json::{Value, json};
 
 use super::{CreateUserResponse, NewUserRequest, OffboardResponse, StepOutcome, StepResult};
-use crate::api::user_changes::profile::{chosen_actions, generate_password, looks_like_email};
+use crate::AppError;
 use crate::api::user_changes::MAX_LIFESPAN_HOURS;
+use crate::api::user_changes::profile::{chosen_actions, generate_password, looks_like_email};
 use crate::api::users::convert::{self, is_privileged};
 use crate::policy::Action;
 use crate::ssr::{Caller, authorize, context, explain_keycloak, fail, from_keycloak, record};
-use crate::AppError;
 
 /// A step to run: its label and the call.
-type Step<'a> = (String, std::pin::Pin<Box<dyn Future<Output = Result<(), KeycloakError>> + Send + 'a>>);
+type Step<'a> =
+    (String, std::pin::Pin<Box<dyn Future<Output = Result<(), KeycloakError>> + Send + 'a>>);
 
 /// Runs `steps` in order until one fails; the rest are reported as not run.
 async fn run(steps: Vec<Step<'_>>) -> Vec<StepResult> {
@@ -26,12 +27,18 @@ async fn run(steps: Vec<Step<'_>>) -> Vec<StepResult> {
             continue;
         }
         match call.await {
-            Ok(()) => results.push(StepResult { step: label, outcome: StepOutcome::Done, message: None }),
+            Ok(()) => {
+                results.push(StepResult { step: label, outcome: StepOutcome::Done, message: None })
+            }
             Err(err) => {
                 failed = true;
                 // The call still answers, with every step: the status stays a success.
                 let message = explain_keycloak(err).message;
-                results.push(StepResult { step: label, outcome: StepOutcome::Failed, message: Some(message) });
+                results.push(StepResult {
+                    step: label,
+                    outcome: StepOutcome::Failed,
+                    message: Some(message),
+                });
             }
         }
     }
@@ -39,7 +46,11 @@ async fn run(steps: Vec<Step<'_>>) -> Vec<StepResult> {
 }
 
 fn outcome_of(steps: &[StepResult]) -> Outcome {
-    if steps.iter().all(|s| s.outcome == StepOutcome::Done) { Outcome::Success } else { Outcome::Failed }
+    if steps.iter().all(|s| s.outcome == StepOutcome::Done) {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    }
 }
 
 /// A role to grant, resolved before anything is created.
@@ -73,7 +84,10 @@ pub async fn create(
         let text = fields.get(&attribute.name).map(|v| v.trim()).unwrap_or_default();
         let field = convert::field(attribute, Vec::new());
         if field.required && text.is_empty() {
-            return Err(fail(AppError::invalid(&field.name, format!("{} is required.", field.label))));
+            return Err(fail(AppError::invalid(
+                &field.name,
+                format!("{} is required.", field.label),
+            )));
         }
         if field.max_length.is_some_and(|max| text.chars().count() as u32 > max) {
             let message = format!("{} is too long.", field.label);
@@ -103,18 +117,31 @@ pub async fn create(
     }
 
     let grants = resolve_roles(kc, tenant, &user).await?;
+    let groups = resolve_groups(kc, tenant, &user.groups).await?;
     let generated = match user.credential.as_str() {
         "temporary" if user.password.is_empty() => Some(generate_password()),
         "temporary" | "email" | "none" | "" => None,
-        _ => return Err(fail(AppError::invalid("credential", "Choose how the user signs in first."))),
+        _ => {
+            return Err(fail(AppError::invalid(
+                "credential",
+                "Choose how the user signs in first.",
+            )));
+        }
     };
     if user.credential == "temporary" {
         let value = generated.clone().unwrap_or_else(|| user.password.clone());
-        representation["credentials"] = json!([{ "type": "password", "value": value, "temporary": true }]);
+        representation["credentials"] =
+            json!([{ "type": "password", "value": value, "temporary": true }]);
     }
     let actions = chosen_actions(&user.actions).map_err(fail)?;
-    if user.credential == "email" && (actions.is_empty() || user.lifespan_hours == 0 || user.lifespan_hours > MAX_LIFESPAN_HOURS) {
-        let message = format!("Tick the actions to email and a link lifespan of 1 to {MAX_LIFESPAN_HOURS} hours.");
+    if user.credential == "email"
+        && (actions.is_empty()
+            || user.lifespan_hours == 0
+            || user.lifespan_hours > MAX_LIFESPAN_HOURS)
+    {
+        let message = format!(
+            "Tick the actions to email and a link lifespan of 1 to {MAX_LIFESPAN_HOURS} hours."
+        );
         return Err(fail(AppError::invalid("actions", message)));
     }
 
@@ -128,14 +155,17 @@ pub async fn create(
     };
 
     let mut steps: Vec<Step> = Vec::new();
-    for group in user.groups.keys() {
-        let label = format!("Join the group {group}");
-        steps.push((label, Box::pin(kc.add_user_to_group(tenant, &id, group))));
+    for group in &groups {
+        let label = format!("Join the group {}", group.path);
+        steps.push((label, Box::pin(kc.add_user_to_group(tenant, &id, &group.id))));
     }
     for grant in &grants {
         let roles = std::slice::from_ref(&grant.role);
         let (label, call): Step = match &grant.client {
-            None => (format!("Grant the realm role {}", grant.role.name), Box::pin(kc.add_realm_roles(tenant, &id, roles))),
+            None => (
+                format!("Grant the realm role {}", grant.role.name),
+                Box::pin(kc.add_realm_roles(tenant, &id, roles)),
+            ),
             Some((uuid, client_id)) => (
                 format!("Grant the role {} of {client_id}", grant.role.name),
                 Box::pin(kc.add_client_roles(tenant, &id, uuid, roles)),
@@ -146,9 +176,16 @@ pub async fn create(
     if user.credential == "email" {
         let lifespan = Some(user.lifespan_hours * 3600);
         let label = format!("Email the actions {}", actions.join(", "));
-        steps.push((label, Box::pin(kc.execute_actions_email(tenant, &id, &actions, lifespan, None, None))));
+        steps.push((
+            label,
+            Box::pin(kc.execute_actions_email(tenant, &id, &actions, lifespan, None, None)),
+        ));
     }
-    let mut results = vec![StepResult { step: format!("Create the user {username}"), outcome: StepOutcome::Done, message: None }];
+    let mut results = vec![StepResult {
+        step: format!("Create the user {username}"),
+        outcome: StepOutcome::Done,
+        message: None,
+    }];
     results.extend(run(steps).await);
 
     let mut audited = representation.clone();
@@ -159,8 +196,8 @@ pub async fn create(
         "user": audited,
         "credential": user.credential,
         "password_generated": generated.is_some(),
-        "groups": user.groups.keys().collect::<Vec<_>>(),
-        "roles": user.roles.keys().collect::<Vec<_>>(),
+        "groups": groups.iter().map(|g| &g.path).collect::<Vec<_>>(),
+        "roles": user.roles,
         "steps": results.iter().map(|s| json!({ "step": s.step, "outcome": format!("{:?}", s.outcome) })).collect::<Vec<_>>(),
     });
     record(caller, tenant, "user.create", Some(&id), outcome_of(&results), Some(detail)).await;
@@ -170,23 +207,56 @@ pub async fn create(
 
 /// Resolves the roles to grant and checks that the caller may grant each: a privileged role
 /// needs a tenant admin. Refused before anything is created.
-async fn resolve_roles(kc: &KeycloakAdmin, tenant: &str, user: &NewUserRequest) -> Result<Vec<Grant>, AppError> {
+async fn resolve_roles(
+    kc: &KeycloakAdmin,
+    tenant: &str,
+    user: &NewUserRequest,
+) -> Result<Vec<Grant>, AppError> {
     let mut grants = Vec::new();
-    for key in user.roles.keys() {
+    for key in &user.roles {
         let Some((container, name)) = key.split_once('/') else {
             return Err(fail(AppError::invalid("roles", format!("{key:?} names no role."))));
         };
         let client = match container {
             "realm" => None,
-            uuid => Some((uuid.to_owned(), kc.client(tenant, uuid).await.map_err(from_keycloak)?.client_id)),
+            uuid => Some((
+                uuid.to_owned(),
+                kc.client(tenant, uuid).await.map_err(from_keycloak)?.client_id,
+            )),
         };
-        let role = kc.role_by_name(tenant, client.as_ref().map(|c| c.0.as_str()), name).await.map_err(from_keycloak)?;
+        let role = kc
+            .role_by_name(tenant, client.as_ref().map(|c| c.0.as_str()), name)
+            .await
+            .map_err(from_keycloak)?;
         if is_privileged(&role, client.as_ref().map(|c| c.1.as_str())) {
             authorize(Action::GrantPrivilegedRole, Some(tenant)).await?;
         }
         grants.push(Grant { client, role });
     }
     Ok(grants)
+}
+
+/// Looks up the groups to join, so that a missing one is refused before anything is created,
+/// and checks that the caller may hand out what each grants.
+async fn resolve_groups(
+    kc: &KeycloakAdmin,
+    tenant: &str,
+    ids: &[String],
+) -> Result<Vec<cloudtrust_backend::keycloak::GroupDetail>, AppError> {
+    let mut groups = Vec::with_capacity(ids.len());
+    for id in ids {
+        let group = kc.group(tenant, id).await.map_err(|err| match err {
+            KeycloakError::NotFound { .. } => {
+                fail(AppError::invalid("groups", "One of the groups no longer exists."))
+            }
+            other => from_keycloak(other),
+        })?;
+        if convert::group_is_privileged(kc, tenant, id).await.map_err(from_keycloak)? {
+            authorize(Action::GrantPrivilegedRole, Some(tenant)).await?;
+        }
+        groups.push(group);
+    }
+    Ok(groups)
 }
 
 /// A username from the first and last names (`first.last`, ASCII), with a number added when it
@@ -197,29 +267,50 @@ async fn generate_username(
     fields: &std::collections::BTreeMap<String, String>,
 ) -> Result<String, AppError> {
     let part = |key: &str| -> String {
-        fields.get(key).map(|v| v.to_lowercase()).unwrap_or_default().chars()
-            .filter_map(fold_ascii).collect()
+        fields
+            .get(key)
+            .map(|v| v.to_lowercase())
+            .unwrap_or_default()
+            .chars()
+            .filter_map(fold_ascii)
+            .collect()
     };
-    let base = [part("firstName"), part("lastName")].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(".");
+    let base = [part("firstName"), part("lastName")]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(".");
     if base.is_empty() {
         let message = "Give a username, or a first or last name to make one from.";
         return Err(fail(AppError::invalid("username", message)));
     }
     for n in 1..=50 {
         let candidate = if n == 1 { base.clone() } else { format!("{base}{n}") };
-        let query = UserQuery { search: Some(format!("\"{candidate}\"")), max: 1, ..UserQuery::default() };
+        let query =
+            UserQuery { search: Some(format!("\"{candidate}\"")), max: 1, ..UserQuery::default() };
         let taken = kc.list_users(tenant, &query).await.map_err(from_keycloak)?;
         if !taken.iter().any(|u| u.username == candidate) {
             return Ok(candidate);
         }
     }
-    Err(fail(AppError::invalid("username", "Every username made from this name is taken: give one.")))
+    Err(fail(AppError::invalid(
+        "username",
+        "Every username made from this name is taken: give one.",
+    )))
 }
 
 /// A lowercase letter or digit with its accent dropped; other characters are left out.
 fn fold_ascii(c: char) -> Option<char> {
-    const FOLDS: [(&str, char); 8] = [("àáâãäåā", 'a'), ("çč", 'c'), ("èéêëē", 'e'), ("ìíîïī", 'i'),
-        ("ñń", 'n'), ("òóôõöøō", 'o'), ("ùúûüū", 'u'), ("ýÿ", 'y')];
+    const FOLDS: [(&str, char); 8] = [
+        ("àáâãäåā", 'a'),
+        ("çč", 'c'),
+        ("èéêëē", 'e'),
+        ("ìíîïī", 'i'),
+        ("ñń", 'n'),
+        ("òóôõöøō", 'o'),
+        ("ùúûüū", 'u'),
+        ("ýÿ", 'y'),
+    ];
     if c.is_ascii_alphanumeric() {
         return Some(c);
     }
@@ -229,7 +320,9 @@ fn fold_ascii(c: char) -> Option<char> {
 /// A creation Keycloak refused, with the field at fault.
 fn creation_error(err: KeycloakError) -> AppError {
     let field = match &err {
-        KeycloakError::Conflict { message } if message.to_lowercase().contains("email") => Some("email"),
+        KeycloakError::Conflict { message } if message.to_lowercase().contains("email") => {
+            Some("email")
+        }
         KeycloakError::Conflict { .. } => Some("username"),
         _ => None,
     };
@@ -244,15 +337,21 @@ fn creation_error(err: KeycloakError) -> AppError {
 }
 
 /// Offboards the user: disable, sign out, take back the direct roles, leave the groups.
-pub async fn offboard(caller: &Caller, tenant: &str, id: &str) -> Result<OffboardResponse, AppError> {
+pub async fn offboard(
+    caller: &Caller,
+    tenant: &str,
+    id: &str,
+) -> Result<OffboardResponse, AppError> {
     let kc = &context().keycloak;
-    let (user, mappings) = tokio::try_join!(kc.user(tenant, id), kc.user_role_mappings(tenant, id)).map_err(from_keycloak)?;
+    let (user, mappings) = tokio::try_join!(kc.user(tenant, id), kc.user_role_mappings(tenant, id))
+        .map_err(from_keycloak)?;
     let groups = all_groups(kc, tenant, id).await?;
 
     let mut disabled = user.raw.clone();
     disabled["enabled"] = Value::Bool(false);
     let default_roles = format!("default-roles-{tenant}");
-    let realm_roles: Vec<RoleBrief> = mappings.realm.iter().filter(|r| r.name != default_roles).cloned().collect();
+    let realm_roles: Vec<RoleBrief> =
+        mappings.realm.iter().filter(|r| r.name != default_roles).cloned().collect();
 
     let mut steps: Vec<Step> = vec![
         ("Disable the account".to_owned(), Box::pin(kc.update_user(tenant, id, &disabled))),
@@ -260,15 +359,25 @@ pub async fn offboard(caller: &Caller, tenant: &str, id: &str) -> Result<Offboar
     ];
     if !realm_roles.is_empty() {
         let names: Vec<&str> = realm_roles.iter().map(|r| r.name.as_str()).collect();
-        steps.push((format!("Take back the realm roles {}", names.join(", ")), Box::pin(kc.remove_realm_roles(tenant, id, &realm_roles))));
+        steps.push((
+            format!("Take back the realm roles {}", names.join(", ")),
+            Box::pin(kc.remove_realm_roles(tenant, id, &realm_roles)),
+        ));
     }
     for mapping in mappings.clients.iter().filter(|m| !m.roles.is_empty()) {
         let names: Vec<&str> = mapping.roles.iter().map(|r| r.name.as_str()).collect();
-        let label = format!("Take back the roles {} of {}", names.join(", "), mapping.client.client_id);
-        steps.push((label, Box::pin(kc.remove_client_roles(tenant, id, &mapping.client.id, &mapping.roles))));
+        let label =
+            format!("Take back the roles {} of {}", names.join(", "), mapping.client.client_id);
+        steps.push((
+            label,
+            Box::pin(kc.remove_client_roles(tenant, id, &mapping.client.id, &mapping.roles)),
+        ));
     }
     for group in &groups {
-        steps.push((format!("Leave the group {}", group.path), Box::pin(kc.remove_user_from_group(tenant, id, &group.id))));
+        steps.push((
+            format!("Leave the group {}", group.path),
+            Box::pin(kc.remove_user_from_group(tenant, id, &group.id)),
+        ));
     }
     let results = run(steps).await;
 
@@ -286,11 +395,18 @@ pub async fn offboard(caller: &Caller, tenant: &str, id: &str) -> Result<Offboar
 }
 
 /// Every group of the user, page by page.
-async fn all_groups(kc: &KeycloakAdmin, tenant: &str, id: &str) -> Result<Vec<cloudtrust_backend::keycloak::GroupBrief>, AppError> {
+async fn all_groups(
+    kc: &KeycloakAdmin,
+    tenant: &str,
+    id: &str,
+) -> Result<Vec<cloudtrust_backend::keycloak::GroupBrief>, AppError> {
     const PAGE: u32 = 100;
     let mut all = Vec::new();
     loop {
-        let page = kc.user_groups(tenant, id, None, all.len() as u32, PAGE).await.map_err(from_keycloak)?;
+        let page = kc
+            .user_groups(tenant, id, None, all.len() as u32, PAGE)
+            .await
+            .map_err(from_keycloak)?;
         let done = page.len() < PAGE as usize;
         all.extend(page);
         if done {

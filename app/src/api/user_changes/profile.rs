@@ -12,8 +12,12 @@ use crate::ssr::{fail, from_keycloak};
 use crate::{AppError, ErrorKind};
 
 /// The fields Keycloak keeps at the top of a user representation, not among its attributes.
-const BUILTIN: [(&str, &str); 4] =
-    [("username", "username"), ("email", "email"), ("firstName", "firstName"), ("lastName", "lastName")];
+const BUILTIN: [(&str, &str); 4] = [
+    ("username", "username"),
+    ("email", "email"),
+    ("firstName", "firstName"),
+    ("lastName", "lastName"),
+];
 
 /// Unmanaged-attribute policies under which an administrator may write an attribute the
 /// profile does not declare.
@@ -182,10 +186,17 @@ pub fn audit_detail(changes: &[(String, Value, Value)]) -> Value {
 pub fn chosen_actions(ticked: &BTreeMap<String, String>) -> Result<Vec<String>, AppError> {
     for alias in ticked.keys() {
         if !REQUIRED_ACTIONS.contains(&alias.as_str()) {
-            return Err(AppError::invalid("actions", format!("{alias:?} is not an action offered.")));
+            return Err(AppError::invalid(
+                "actions",
+                format!("{alias:?} is not an action offered."),
+            ));
         }
     }
-    Ok(REQUIRED_ACTIONS.iter().filter(|a| ticked.contains_key(**a)).map(|a| (*a).to_owned()).collect())
+    Ok(REQUIRED_ACTIONS
+        .iter()
+        .filter(|a| ticked.contains_key(**a))
+        .map(|a| (*a).to_owned())
+        .collect())
 }
 
 /// A password of 20 characters from the system's random source, with upper and lower case,

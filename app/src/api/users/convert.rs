@@ -192,6 +192,23 @@ pub fn is_privileged(role: &RoleBrief, client_id: Option<&str>) -> bool {
         || role.attributes.get("privileged").is_some_and(|v| v.iter().any(|v| v == "true"))
 }
 
+/// Whether joining the group hands out a privileged role: any role the group or one of its
+/// ancestors maps, composites expanded, realm-management's included.
+pub async fn group_is_privileged(
+    kc: &KeycloakAdmin,
+    realm: &str,
+    group: &str,
+) -> Result<bool, KeycloakError> {
+    let clients = kc.search_clients(realm, Some(REALM_MANAGEMENT), 0, 10).await?;
+    let management: Vec<(&str, &str)> = clients
+        .iter()
+        .filter(|c| c.client_id == REALM_MANAGEMENT)
+        .map(|c| (c.id.as_str(), c.client_id.as_str()))
+        .collect();
+    let held = kc.group_held_roles(realm, group, &management).await?;
+    Ok(held.iter().any(|h| is_privileged(&h.role, h.client_id.as_deref())))
+}
+
 /// A role row.
 pub fn role(role: RoleBrief, client: Option<(&str, &str)>, direct: bool) -> RoleRow {
     RoleRow {
@@ -206,7 +223,8 @@ pub fn role(role: RoleBrief, client: Option<(&str, &str)>, direct: bool) -> Role
 
 /// The realm roles: the direct ones, then those inherited through groups and composites.
 pub fn realm_roles(direct: &RoleMappings, effective: Vec<RoleBrief>) -> Vec<RoleRow> {
-    let mut rows: Vec<RoleRow> = direct.realm.iter().cloned().map(|r| role(r, None, true)).collect();
+    let mut rows: Vec<RoleRow> =
+        direct.realm.iter().cloned().map(|r| role(r, None, true)).collect();
     let held: Vec<&str> = direct.realm.iter().map(|r| r.name.as_str()).collect();
     let mut inherited: Vec<RoleRow> = effective
         .into_iter()
@@ -246,7 +264,8 @@ pub async fn offline_sessions(
         let Some(client) = clients.into_iter().find(|c| c.client_id == consent.client_id) else {
             continue;
         };
-        let found = kc.user_offline_sessions(realm, user, &client.id).await.map_err(from_keycloak)?;
+        let found =
+            kc.user_offline_sessions(realm, user, &client.id).await.map_err(from_keycloak)?;
         sessions.extend(found);
     }
     Ok(sessions)
@@ -254,7 +273,9 @@ pub async fn offline_sessions(
 
 fn has_offline_token(consent: &Consent) -> bool {
     consent.additional_grants.iter().any(|g| {
-        g.get("key").and_then(|k| k.as_str()).is_some_and(|k| k.eq_ignore_ascii_case("offline token"))
+        g.get("key")
+            .and_then(|k| k.as_str())
+            .is_some_and(|k| k.eq_ignore_ascii_case("offline token"))
     })
 }
 

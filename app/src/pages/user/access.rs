@@ -43,11 +43,18 @@ pub(crate) fn AccessPanel(
         view! { <li class="flex items-center justify-between gap-2 py-1"><span>{g.path.clone()}</span>{remove}</li> }
     });
     let shown_to = u64::from(group_page) * u64::from(PAGE_SIZE) + access.groups.len() as u64;
-    let page_link = |page: u32| format!("?groups={}&gpage={page}", crate::components::error_panel::encode_component(&group_search));
+    let page_link = |page: u32| {
+        format!(
+            "?groups={}&gpage={page}",
+            crate::components::error_panel::encode_component(&group_search)
+        )
+    };
     let previous = (group_page > 0).then(|| view! { <a href=page_link(group_page - 1) class="underline">{t!("users.previous").to_string()}</a> });
     let next = (shown_to < access.groups_total).then(|| view! { <a href=page_link(group_page + 1) class="underline">{t!("users.next").to_string()}</a> });
-    let group_picker = can_change.then(|| view! { <GroupPicker tenant=held.tenant.clone() id=id.clone() /> });
-    let role_picker = can_change.then(|| view! { <RolePicker tenant=held.tenant.clone() id=id.clone() /> });
+    let group_picker =
+        can_change.then(|| view! { <GroupPicker tenant=held.tenant.clone() id=id.clone() /> });
+    let role_picker =
+        can_change.then(|| view! { <RolePicker tenant=held.tenant.clone() id=id.clone() /> });
 
     view! {
         <section aria-labelledby="access-title" class="rounded border border-slate-200 bg-white p-4">
@@ -82,7 +89,8 @@ fn RoleList(held: TenantRights, id: String, roles: Vec<RoleRow>) -> impl IntoVie
     let change = ServerAction::<ChangeRole>::new();
     state.watch(change, |_| t!("user.saved").to_string());
     let may = |role: &RoleRow| {
-        held.can(Action::ManageMembership) && (!role.privileged || held.can(Action::GrantPrivilegedRole))
+        held.can(Action::ManageMembership)
+            && (!role.privileged || held.can(Action::GrantPrivilegedRole))
     };
     let rows = roles.into_iter().map(|role| {
         let name = match &role.client_id {
@@ -128,7 +136,13 @@ fn GroupPicker(tenant: String, id: String) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let run = {
         let tenant = tenant.clone();
-        move || { search.dispatch(SearchGroups { tenant: tenant.clone(), search: text.get_untracked(), page: page.get_untracked() }); }
+        move || {
+            search.dispatch(SearchGroups {
+                tenant: tenant.clone(),
+                search: text.get_untracked(),
+                page: page.get_untracked(),
+            });
+        }
     };
     let run_input = run.clone();
     let found = move || {
@@ -185,12 +199,20 @@ fn RolePicker(tenant: String, id: String) -> impl IntoView {
         let tenant = tenant.clone();
         move || {
             let (client_uuid, client_id) = client.get_untracked().unwrap_or_default();
-            roles.dispatch(SearchRoles { tenant: tenant.clone(), client_uuid, client_id, search: text.get_untracked(), page: 0 });
+            roles.dispatch(SearchRoles {
+                tenant: tenant.clone(),
+                client_uuid,
+                client_id,
+                search: text.get_untracked(),
+                page: 0,
+            });
         }
     };
     let find_clients = {
         let tenant = tenant.clone();
-        move |search: String| { clients.dispatch(SearchClients { tenant: tenant.clone(), search }); }
+        move |search: String| {
+            clients.dispatch(SearchClients { tenant: tenant.clone(), search });
+        }
     };
     let pick_roles = find_roles.clone();
     let client_list = move || {

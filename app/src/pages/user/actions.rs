@@ -173,7 +173,12 @@ fn LeaverForms(held: TenantRights, detail: UserDetailResponse) -> impl IntoView 
                     StepOutcome::Failed => t!("step.failed"),
                     StepOutcome::NotRun => t!("step.not_run"),
                 };
-                format!("{}: {}{}", s.step, how, s.message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default())
+                format!(
+                    "{}: {}{}",
+                    s.step,
+                    how,
+                    s.message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default()
+                )
             })
             .collect();
         t!("user.offboarded", steps = parts.join("; ")).to_string()

@@ -52,18 +52,23 @@ pub(crate) fn SecurityPanel(
     let credentials = security.credentials.iter().map(|c| view! {
         <tr><td class="py-1 pr-3">{c.kind.clone()}</td><td class="pr-3">{c.label.clone().unwrap_or_default()}</td><td>{when(c.created_ms)}</td></tr>
     }).collect_view().into_any();
-    let sessions = security.sessions.iter().map(|s| {
-        let kind = if s.offline { t!("user.offline") } else { t!("user.regular") };
-        view! {
-            <tr>
-                <td class="py-1 pr-3">{kind.to_string()}</td>
-                <td class="pr-3">{s.ip_address.clone().unwrap_or_default()}</td>
-                <td class="pr-3">{when(Some(s.started_ms))}</td>
-                <td class="pr-3">{when(Some(s.last_access_ms))}</td>
-                <td>{s.clients.join(", ")}</td>
-            </tr>
-        }
-    }).collect_view().into_any();
+    let sessions = security
+        .sessions
+        .iter()
+        .map(|s| {
+            let kind = if s.offline { t!("user.offline") } else { t!("user.regular") };
+            view! {
+                <tr>
+                    <td class="py-1 pr-3">{kind.to_string()}</td>
+                    <td class="pr-3">{s.ip_address.clone().unwrap_or_default()}</td>
+                    <td class="pr-3">{when(Some(s.started_ms))}</td>
+                    <td class="pr-3">{when(Some(s.last_access_ms))}</td>
+                    <td>{s.clients.join(", ")}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+        .into_any();
     let identities = security.identities.iter().map(|i| {
         let hidden = target(&held.tenant, &id);
         let provider = i.provider.clone();
@@ -89,15 +94,22 @@ pub(crate) fn SecurityPanel(
         let offline = if c.offline { t!("tenant.yes") } else { t!("tenant.no") };
         view! { <tr><td class="py-1 pr-3">{c.client_id.clone()}</td><td class="pr-3">{c.scopes.join(", ")}</td><td class="pr-3">{offline.to_string()}</td><td>{form}</td></tr> }
     }).collect_view().into_any();
-    let events = security.events.iter().map(|e| view! {
-        <tr>
-            <td class="py-1 pr-3">{date_time(e.time_ms)}</td>
-            <td class="pr-3">{e.kind.clone()}</td>
-            <td class="pr-3">{e.client_id.clone().unwrap_or_default()}</td>
-            <td class="pr-3">{e.ip_address.clone().unwrap_or_default()}</td>
-            <td>{e.error.clone().unwrap_or_default()}</td>
-        </tr>
-    }).collect_view().into_any();
+    let events = security
+        .events
+        .iter()
+        .map(|e| {
+            view! {
+                <tr>
+                    <td class="py-1 pr-3">{date_time(e.time_ms)}</td>
+                    <td class="pr-3">{e.kind.clone()}</td>
+                    <td class="pr-3">{e.client_id.clone().unwrap_or_default()}</td>
+                    <td class="pr-3">{e.ip_address.clone().unwrap_or_default()}</td>
+                    <td>{e.error.clone().unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+        .into_any();
 
     view! {
         <section aria-labelledby="security-title" class="rounded border border-slate-200 bg-white p-4">

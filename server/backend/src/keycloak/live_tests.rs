@@ -15,6 +15,7 @@ mod access;
 mod activity;
 mod credentials;
 mod fixtures;
+mod group_roles;
 mod scale;
 mod users;
 

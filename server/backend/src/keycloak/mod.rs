@@ -15,6 +15,7 @@ mod credentials;
 mod error;
 mod events;
 mod grants;
+mod group_roles;
 mod groups;
 mod lockout;
 mod profile;
@@ -28,6 +29,7 @@ mod users;
 
 pub use client::{KeycloakAdmin, KeycloakSettings};
 pub use error::{FieldError, KeycloakError};
+pub use group_roles::{GroupDetail, HeldRole};
 pub use types::{
     BruteForceStatus, ClientBrief, ClientRoleMappings, Consent, CredentialBrief, EventBrief,
     EventsConfig, FederatedIdentity, GroupBrief, ProfileAttribute, ProfileGroup,

@@ -17,7 +17,7 @@ use super::{
 /// `GET /users/{id}/role-mappings` as Keycloak writes it: client mappings keyed by `clientId`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct MappingsRepresentation {
+pub(super) struct MappingsRepresentation {
     #[serde(default)]
     realm_mappings: Vec<RoleBrief>,
     #[serde(default)]

@@ -12,11 +12,7 @@ use super::{
 };
 
 /// Calls `users/create` on acme with the profile `fields` and the other `args` of the request
-/// (`enabled`, `credential`, `groups[<id>]`...), each under `user[...]`.
-///
-/// A key in brackets that starts with a digit, as many Keycloak ids do, is sent with that
-/// digit percent-encoded: the form parser of the server functions (serde_qs) reads such a key
-/// as a list index and refuses the whole form otherwise (see the ignored test below).
+/// (`enabled`, `credential`, `groups[0]`...), each under `user[...]`.
 async fn create(
     app: &Router,
     cookie: &str,
@@ -32,11 +28,7 @@ async fn create(
     for (key, value) in fields.chain(args) {
         form.append_pair(&key, value);
     }
-    let mut body = form.finish();
-    for digit in '0'..='9' {
-        let bare = format!("%5D%5B{digit}");
-        body = body.replace(&bare, &format!("%5D%5B%3{digit}"));
-    }
+    let body = form.finish();
 
     call_encoded(app, cookie, "users/create", body).await
 }
@@ -49,7 +41,7 @@ async fn a_user_created_with_a_given_username_holds_the_fields_and_groups_given(
     let _cleanup = Throwaway::by_name(&state, &username);
     let email = format!("{username}@acme.example");
     let emea = group_id(&state, "/Sales/EMEA").await;
-    let group_key = format!("groups[{emea}]");
+    let group_key = "groups[0]";
     let fields = [
         ("username", username.as_str()),
         ("email", &email),
@@ -62,7 +54,7 @@ async fn a_user_created_with_a_given_username_holds_the_fields_and_groups_given(
         &app,
         &cookie,
         &fields,
-        &[("enabled", "true"), ("credential", "none"), (&group_key, "on")],
+        &[("enabled", "true"), ("credential", "none"), (group_key, &emea)],
     )
     .await;
 
@@ -199,11 +191,15 @@ async fn a_helpdesk_agent_granting_a_privileged_role_at_creation_is_refused_befo
     let username = unique_name();
     let _cleanup = Throwaway::by_name(&state, &username);
     let realm_management = client_uuid(&state, "realm-management").await;
-    let role = format!("roles[{realm_management}/view-users]");
+    let role = format!("{realm_management}/view-users");
 
-    let (status, answer) =
-        create(&app, &cookie, &[("username", &username)], &[("credential", "none"), (&role, "on")])
-            .await;
+    let (status, answer) = create(
+        &app,
+        &cookie,
+        &[("username", &username)],
+        &[("credential", "none"), ("roles[0]", &role)],
+    )
+    .await;
 
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
     assert!(!exists(&state, &username).await);
@@ -216,24 +212,28 @@ async fn a_creation_that_fails_half_way_answers_each_step_and_keeps_the_user() {
     let username = unique_name();
     let _cleanup = Throwaway::by_name(&state, &username);
     let legal = group_id(&state, "/Legal").await;
-    // Groups are joined in the order of their ids: the missing one sorts first.
-    let missing = "groups[00000000-0000-4000-8000-000000000000]".to_owned();
-    let present = format!("groups[{legal}]");
-    let args = [("credential", "none"), (missing.as_str(), "on"), (present.as_str(), "on")];
+    let email = format!("{username}@acme.example");
+    // The demo realms have no SMTP server: the last step, the email, fails after the rest.
+    let args = [
+        ("credential", "email"),
+        ("actions[UPDATE_PASSWORD]", "on"),
+        ("lifespan_hours", "12"),
+        ("groups[0]", legal.as_str()),
+    ];
 
-    let (status, answer) = create(&app, &cookie, &[("username", &username)], &args).await;
+    let (status, answer) =
+        create(&app, &cookie, &[("username", &username), ("email", &email)], &args).await;
 
     assert_eq!(status, StatusCode::OK, "the answer lists the steps: {answer}");
     let outcomes: Vec<String> = steps(&answer).into_iter().map(|(_, o)| o).collect();
-    assert_eq!(outcomes, ["Done", "Failed", "NotRun"]);
-    assert!(answer["steps"][1]["message"].is_string(), "{answer}");
+    assert_eq!(outcomes, ["Done", "Done", "Failed"]);
+    assert_eq!(answer["steps"][1]["step"], "Join the group /Legal");
+    assert!(answer["steps"][2]["message"].is_string(), "{answer}");
     assert!(exists(&state, &username).await, "the user created stays, to finish by hand");
 }
 
 #[tokio::test]
-#[ignore = "fails until the create form sends group ids as values: serde_qs reads a bracketed \
-            key that starts with a digit as a list index and refuses the whole form"]
-async fn a_group_id_that_starts_with_a_digit_is_understood_as_a_browser_sends_it() {
+async fn a_missing_group_given_by_an_id_that_starts_with_a_digit_is_refused_before_creating() {
     let Some((app, state)) = console().await else { return };
     let cookie = sign_in(&app, HELPDESK).await;
     let username = unique_name();
@@ -241,11 +241,12 @@ async fn a_group_id_that_starts_with_a_digit_is_understood_as_a_browser_sends_it
     let group = "00000000-0000-4000-8000-000000000000";
     let body = format!(
         "tenant={ACME}&user[fields][username]={username}&user[credential]=none\
-         &user[groups][{group}]=on"
+         &user[groups][0]={group}"
     );
 
     let (status, answer) = call_encoded(&app, &cookie, "users/create", body).await;
 
-    assert_eq!(status, StatusCode::OK, "{answer}");
-    assert_eq!(answer["steps"][1]["step"], format!("Join the group {group}"));
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the form is understood: {answer}");
+    assert_eq!(answer["field"], "groups");
+    assert!(!exists(&state, &username).await, "nothing is created");
 }
