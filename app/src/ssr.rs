@@ -109,6 +109,21 @@ pub async fn record(
     }
 }
 
+/// Records a change that Keycloak answered, as a success or a failure, and hands the answer on
+/// for the caller to map.
+pub async fn recorded<T>(
+    caller: &Caller,
+    tenant: &str,
+    action: &str,
+    target: &str,
+    detail: Option<serde_json::Value>,
+    result: Result<T, KeycloakError>,
+) -> Result<T, KeycloakError> {
+    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
+    record(caller, tenant, action, Some(target), outcome, detail).await;
+    result
+}
+
 /// The tenants named in `rights`, less the realms that are never tenants (`master`, the
 /// console's own), even when a misplaced group names them.
 pub fn held_tenants(rights: &Rights) -> Vec<String> {

@@ -132,8 +132,7 @@ pub async fn delete_user(
     confirm_username: String,
 ) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, fail, from_keycloak, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, fail, from_keycloak, recorded};
 
     let caller = authorize(Action::DeleteUser, Some(&tenant)).await?;
 
@@ -150,7 +149,7 @@ pub async fn delete_user(
         "email": user.email,
         "attributes": user.attributes,
     });
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, "user.delete", Some(&id), outcome, Some(detail)).await;
-    result.map_err(from_keycloak)
+    recorded(&caller, &tenant, "user.delete", &id, Some(detail), result)
+        .await
+        .map_err(from_keycloak)
 }

@@ -145,8 +145,7 @@ pub async fn change_group(
     member: bool,
 ) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, from_keycloak, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, from_keycloak, recorded};
 
     let caller = authorize(Action::ManageMembership, Some(&tenant)).await?;
 
@@ -165,9 +164,7 @@ pub async fn change_group(
 
     let action = if member { "user.group_add" } else { "user.group_remove" };
     let detail = serde_json::json!({ "group_id": group_id });
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, action, Some(&id), outcome, Some(detail)).await;
-    result.map_err(from_keycloak)
+    recorded(&caller, &tenant, action, &id, Some(detail), result).await.map_err(from_keycloak)
 }
 
 /// Grants the role `role` (of the client `client_uuid`, or of the realm when empty) to the
@@ -181,8 +178,7 @@ pub async fn change_role(
     granted: bool,
 ) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, from_keycloak, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, from_keycloak, recorded};
 
     let caller = authorize(Action::ManageMembership, Some(&tenant)).await?;
     let client = Some(client_uuid.as_str()).filter(|c| !c.is_empty());
@@ -206,7 +202,5 @@ pub async fn change_role(
 
     let action = if granted { "user.role_grant" } else { "user.role_revoke" };
     let detail = serde_json::json!({ "role": role, "client_id": client_id });
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, action, Some(&id), outcome, Some(detail)).await;
-    result.map_err(from_keycloak)
+    recorded(&caller, &tenant, action, &id, Some(detail), result).await.map_err(from_keycloak)
 }

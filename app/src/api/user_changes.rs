@@ -98,8 +98,7 @@ pub async fn update_user(
 #[server(endpoint = "users/enable")]
 pub async fn set_user_enabled(tenant: String, id: String, enabled: bool) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, from_keycloak, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, from_keycloak, recorded};
 
     let caller = authorize(Action::LockUser, Some(&tenant)).await?;
 
@@ -111,25 +110,20 @@ pub async fn set_user_enabled(tenant: String, id: String, enabled: bool) -> Resu
 
     let action = if enabled { "user.enable" } else { "user.disable" };
     let detail = serde_json::json!({ "enabled": { "before": user.enabled, "after": enabled } });
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, action, Some(&id), outcome, Some(detail)).await;
-    result.map_err(from_keycloak)
+    recorded(&caller, &tenant, action, &id, Some(detail), result).await.map_err(from_keycloak)
 }
 
 /// Clears the user's brute-force lockout and failure count.
 #[server(endpoint = "users/unlock")]
 pub async fn unlock_user(tenant: String, id: String) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, from_keycloak, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, from_keycloak, recorded};
 
     let caller = authorize(Action::LockUser, Some(&tenant)).await?;
 
     let result = context().keycloak.clear_brute_force(&tenant, &id).await;
 
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, "user.unlock", Some(&id), outcome, None).await;
-    result.map_err(from_keycloak)
+    recorded(&caller, &tenant, "user.unlock", &id, None, result).await.map_err(from_keycloak)
 }
 
 /// Sets a new password: the one given, or a generated one shown once when `password` is
@@ -142,9 +136,8 @@ pub async fn reset_password(
     #[server(default)] temporary: bool,
 ) -> Result<ResetPasswordResponse, AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, from_keycloak, record};
+    use crate::ssr::{authorize, context, from_keycloak, recorded};
     use cloudtrust_backend::Secret;
-    use cloudtrust_backend::store::Outcome;
 
     let caller = authorize(Action::ResetCredentials, Some(&tenant)).await?;
     let generated = password.is_empty().then(profile::generate_password);
@@ -153,9 +146,9 @@ pub async fn reset_password(
     let result = context().keycloak.reset_password(&tenant, &id, &secret, temporary).await;
 
     let detail = serde_json::json!({ "temporary": temporary, "generated": generated.is_some() });
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, "user.reset_password", Some(&id), outcome, Some(detail)).await;
-    result.map_err(|err| profile::password_error(from_keycloak(err)))?;
+    recorded(&caller, &tenant, "user.reset_password", &id, Some(detail), result)
+        .await
+        .map_err(|err| profile::password_error(from_keycloak(err)))?;
     Ok(ResetPasswordResponse { generated, temporary })
 }
 
@@ -169,8 +162,7 @@ pub async fn send_actions_email(
     lifespan_hours: u32,
 ) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, fail, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, fail, recorded};
 
     let caller = authorize(Action::ResetCredentials, Some(&tenant)).await?;
     let actions = profile::chosen_actions(&actions).map_err(fail)?;
@@ -189,57 +181,52 @@ pub async fn send_actions_email(
         .await;
 
     let detail = serde_json::json!({ "actions": actions, "lifespan_hours": lifespan_hours });
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, "user.actions_email", Some(&id), outcome, Some(detail)).await;
-    result.map_err(profile::email_error)
+    recorded(&caller, &tenant, "user.actions_email", &id, Some(detail), result)
+        .await
+        .map_err(profile::email_error)
 }
 
 /// Signs the user out of every session, in every client.
 #[server(endpoint = "users/sign-out")]
 pub async fn sign_out_user(tenant: String, id: String) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, from_keycloak, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, from_keycloak, recorded};
 
     let caller = authorize(Action::EndUserSessions, Some(&tenant)).await?;
 
     let result = context().keycloak.logout_user(&tenant, &id).await;
 
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, "user.sign_out", Some(&id), outcome, None).await;
-    result.map_err(from_keycloak)
+    recorded(&caller, &tenant, "user.sign_out", &id, None, result).await.map_err(from_keycloak)
 }
 
 /// Revokes the consent the user gave `client_id`, and its offline tokens.
 #[server(endpoint = "users/revoke-consent")]
 pub async fn revoke_consent(tenant: String, id: String, client_id: String) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, from_keycloak, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, from_keycloak, recorded};
 
     let caller = authorize(Action::EndUserSessions, Some(&tenant)).await?;
 
     let result = context().keycloak.revoke_consent(&tenant, &id, &client_id).await;
 
     let detail = serde_json::json!({ "client_id": client_id });
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, "user.revoke_consent", Some(&id), outcome, Some(detail)).await;
-    result.map_err(from_keycloak)
+    recorded(&caller, &tenant, "user.revoke_consent", &id, Some(detail), result)
+        .await
+        .map_err(from_keycloak)
 }
 
 /// Unlinks the user's account at identity provider `provider`.
 #[server(endpoint = "users/unlink-identity")]
 pub async fn unlink_identity(tenant: String, id: String, provider: String) -> Result<(), AppError> {
     use crate::policy::Action;
-    use crate::ssr::{authorize, context, from_keycloak, record};
-    use cloudtrust_backend::store::Outcome;
+    use crate::ssr::{authorize, context, from_keycloak, recorded};
 
     let caller = authorize(Action::UpdateUser, Some(&tenant)).await?;
 
     let result = context().keycloak.unlink_identity(&tenant, &id, &provider).await;
 
     let detail = serde_json::json!({ "provider": provider });
-    let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
-    record(&caller, &tenant, "user.unlink_identity", Some(&id), outcome, Some(detail)).await;
-    result.map_err(from_keycloak)
+    recorded(&caller, &tenant, "user.unlink_identity", &id, Some(detail), result)
+        .await
+        .map_err(from_keycloak)
 }
