@@ -69,11 +69,18 @@ test("a tenant admin offboards a leaver and then deletes them", async ({ page })
   await expect(page.getByRole("heading", { level: 1, name: username })).toBeVisible();
   await hydrated(page);
 
+  await page.getByPlaceholder("Find a client").fill("crm");
+  await page.getByRole("button", { name: "crm", exact: true }).click();
+  await page.getByRole("button", { name: "Grant user", exact: true }).click();
+  await expect(page.getByRole("status")).toContainText("Saved.");
+  await expect(page.getByText("crm: user", { exact: true })).toBeVisible();
+
   await page.getByLabel("I confirm this person is leaving").check();
   await page.getByRole("button", { name: "Offboard the user" }).click();
 
   await expect(page.getByRole("status")).toContainText("Disable the account: done");
   await expect(page.getByRole("status")).toContainText("End every session: done");
+  await expect(page.getByRole("status")).toContainText("Take back the roles user of crm: done");
   await expect(page.getByText("Disabled", { exact: true }).first()).toBeVisible();
 
   await page.getByLabel("Type the username to confirm").fill(username);

@@ -44,6 +44,10 @@ pub struct RolePickerResponse {
     pub more: bool,
     /// The page shown, from 0.
     pub page: u32,
+    /// Of this page's roles, those the user named in the search holds directly.
+    pub held_direct: Vec<String>,
+    /// Of this page's roles, those the user holds only through a group or a composite.
+    pub held_inherited: Vec<String>,
 }
 
 /// Groups whose name contains `search`, one page; every top-level group when empty.
@@ -100,7 +104,8 @@ pub async fn search_clients(
 }
 
 /// Roles whose name contains `search`: of the client `client_uuid`, or of the realm when it is
-/// empty.
+/// empty. With `user_id`, each says whether that user holds it, directly or in effect (through
+/// a group or a composite role).
 #[server(endpoint = "roles/search")]
 pub async fn search_roles(
     tenant: String,
@@ -108,6 +113,7 @@ pub async fn search_roles(
     #[server(default)] client_id: String,
     #[server(default)] search: String,
     #[server(default)] page: u32,
+    #[server(default)] user_id: String,
 ) -> Result<RolePickerResponse, AppError> {
     use crate::api::users::convert;
     use crate::policy::Action;
@@ -127,11 +133,44 @@ pub async fn search_roles(
     let more = roles.len() > PICKER_SIZE as usize;
     roles.truncate(PICKER_SIZE as usize);
 
+    let (held_direct, held_inherited) = if user_id.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let (direct, effective) =
+            tokio::try_join!(kc.user_role_mappings(&tenant, &user_id), async {
+                if client_uuid.is_empty() {
+                    kc.user_effective_realm_roles(&tenant, &user_id).await
+                } else {
+                    kc.user_effective_client_roles(&tenant, &user_id, &client_uuid).await
+                }
+            },)
+            .map_err(from_keycloak)?;
+        let direct: Vec<String> = if client_uuid.is_empty() {
+            direct.realm.into_iter().map(|r| r.name).collect()
+        } else {
+            direct
+                .clients
+                .into_iter()
+                .filter(|m| m.client.id == client_uuid)
+                .flat_map(|m| m.roles.into_iter().map(|r| r.name))
+                .collect()
+        };
+        let on_page = |name: &String| roles.iter().any(|r| &r.name == name);
+        let inherited: Vec<String> = effective
+            .into_iter()
+            .map(|r| r.name)
+            .filter(|n| on_page(n) && !direct.contains(n))
+            .collect();
+        (direct.into_iter().filter(on_page).collect(), inherited)
+    };
+
     let client = (!client_uuid.is_empty()).then_some((client_id.as_str(), client_uuid.as_str()));
     Ok(RolePickerResponse {
         roles: roles.into_iter().map(|r| convert::role(r, client, false)).collect(),
         more,
         page,
+        held_direct,
+        held_inherited,
     })
 }
 

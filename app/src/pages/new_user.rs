@@ -10,9 +10,10 @@ use crate::AppError;
 use crate::api::lifecycle::{CreateUser, CreateUserResponse, StepOutcome};
 use crate::api::membership::SearchGroups;
 use crate::api::user_changes::REQUIRED_ACTIONS;
-use crate::api::users::{ProfileField, get_user_profile};
+use crate::api::users::{ProfileField, RoleRow, get_user_profile};
 use crate::components::current_tenant;
 use crate::components::error_panel::{ErrorPanel, or_error_panel};
+use crate::components::role_picker::RolePicker;
 use crate::policy::{Action, TenantRights};
 use crate::shell::RightsResource;
 
@@ -80,6 +81,9 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
     let groups = held
         .can(Action::ManageMembership)
         .then(|| view! { <InitialGroups tenant=held.tenant.clone() /> });
+    let roles = held
+        .can(Action::ManageMembership)
+        .then(|| view! { <InitialRoles tenant=held.tenant.clone() /> });
     let tenant = held.tenant.clone();
     let result = move || {
         create.value().get().map(|r| match r {
@@ -123,6 +127,7 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
                     </label>
                 </section>
                 {groups}
+                {roles}
                 <fieldset class="mt-3 rounded border border-slate-200 bg-white p-4">
                     <legend class="px-1 font-medium">{t!("new_user.credential").to_string()}</legend>
                     {radio("temporary", t!("new_user.temporary").to_string(), true)}
@@ -194,6 +199,56 @@ fn InitialGroups(tenant: String) -> impl IntoView {
                 placeholder=t!("user.type_group").to_string()
                 on:input=move |ev| { search.dispatch(SearchGroups { tenant: tenant.clone(), search: event_target_value(&ev), page: 0 }); } />
             <ul class="mt-1 space-y-1">{found}</ul>
+        </section>
+    }
+}
+
+/// The roles the new user is granted: found with the role picker, kept as hidden fields.
+#[component]
+fn InitialRoles(tenant: String) -> impl IntoView {
+    let picked = RwSignal::new(Vec::<RoleRow>::new());
+    let pick = Callback::new(move |role: RoleRow| {
+        picked.update(|p| {
+            if !p.contains(&role) {
+                p.push(role)
+            }
+        })
+    });
+    let chosen = move || {
+        picked
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(index, role)| {
+                let key = format!(
+                    "{}/{}",
+                    role.client_uuid.clone().unwrap_or_else(|| "realm".to_owned()),
+                    role.name
+                );
+                let label = match &role.client_id {
+                    Some(client) => format!("{client}: {}", role.name),
+                    None => role.name.clone(),
+                };
+                let aria = t!("user.revoke_role", role = label.clone()).to_string();
+                view! {
+                    <li class="flex items-center gap-2">
+                        <input type="hidden" name=format!("user[roles][{index}]") value=key />
+                        <span>{label}</span>
+                        <button type="button" class="text-sm underline" aria-label=aria
+                            on:click=move |_| picked.update(|p| p.retain(|r| *r != role))>
+                            {t!("user.remove").to_string()}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <section class="mt-3 rounded border border-slate-200 bg-white p-4">
+            <h2 class="font-medium">{t!("new_user.roles").to_string()}</h2>
+            <ul class="mt-1">{chosen}</ul>
+            <RolePicker tenant on_pick=pick pick_label=t!("user.add").to_string() />
         </section>
     }
 }

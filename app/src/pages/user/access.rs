@@ -5,8 +5,8 @@ use leptos_router::components::Form;
 use rust_i18n::t;
 
 use super::UserPageState;
-use super::actions::{BUTTON, target};
-use crate::api::membership::{ChangeGroup, ChangeRole, SearchClients, SearchGroups, SearchRoles};
+use super::actions::target;
+use crate::api::membership::{ChangeGroup, ChangeRole, SearchGroups};
 use crate::api::users::{PAGE_SIZE, RoleRow, UserAccessResponse};
 use crate::components::error_panel::ErrorPanel;
 use crate::policy::{Action, TenantRights};
@@ -185,99 +185,31 @@ fn GroupPicker(tenant: String, id: String) -> impl IntoView {
     }
 }
 
-/// Picks the realm or a client, then a role of it, on the server, and grants it.
+/// The shared role picker, granting the role picked to the user at once.
 #[component]
 fn RolePicker(tenant: String, id: String) -> impl IntoView {
     let state = expect_context::<UserPageState>();
-    let clients = ServerAction::<SearchClients>::new();
-    let roles = ServerAction::<SearchRoles>::new();
     let change = ServerAction::<ChangeRole>::new();
     state.watch(change, |_| t!("user.saved").to_string());
-    let client = RwSignal::new(None::<(String, String)>);
-    let text = RwSignal::new(String::new());
-    let find_roles = {
-        let tenant = tenant.clone();
-        move || {
-            let (client_uuid, client_id) = client.get_untracked().unwrap_or_default();
-            roles.dispatch(SearchRoles {
+    let grant = {
+        let (tenant, id) = (tenant.clone(), id.clone());
+        Callback::new(move |role: RoleRow| {
+            change.dispatch(ChangeRole {
                 tenant: tenant.clone(),
-                client_uuid,
-                client_id,
-                search: text.get_untracked(),
-                page: 0,
+                id: id.clone(),
+                client_uuid: role.client_uuid.unwrap_or_default(),
+                role: role.name,
+                granted: true,
             });
-        }
-    };
-    let find_clients = {
-        let tenant = tenant.clone();
-        move |search: String| {
-            clients.dispatch(SearchClients { tenant: tenant.clone(), search });
-        }
-    };
-    let pick_roles = find_roles.clone();
-    let client_list = move || {
-        clients.value().get().map(|result| match result {
-            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-            Ok(found) => {
-                let rows = found.into_iter().map(|c| {
-                    let pick = pick_roles.clone();
-                    let chosen = (c.uuid.clone(), c.client_id.clone());
-                    view! { <li><button type="button" class="text-sm underline" on:click=move |_| { client.set(Some(chosen.clone())); pick(); }>{c.client_id.clone()}</button></li> }
-                });
-                view! { <ul class="flex flex-wrap gap-3">{rows.collect_view()}</ul> }.into_any()
-            }
         })
-    };
-    let realm_roles = find_roles.clone();
-    let role_list = move || {
-        roles.value().get().map(|result| match result {
-            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-            Ok(found) if found.roles.is_empty() => view! { <p class="text-sm">{t!("user.no_role").to_string()}</p> }.into_any(),
-            Ok(found) => {
-                let rows = found.roles.into_iter().map(|r| {
-                    let hidden = target(&tenant, &id);
-                    let label = t!("user.grant_role", role = r.name.clone()).to_string();
-                    let privileged = r.privileged.then(|| view! { <span class="ml-1 rounded bg-amber-100 px-1 text-xs">{t!("user.privileged").to_string()}</span> });
-                    let (client_uuid, name) = (r.client_uuid.clone().unwrap_or_default(), r.name.clone());
-                    view! {
-                        <li class="flex items-center justify-between gap-2 py-1">
-                            <span>{r.name.clone()}{privileged}</span>
-                            <ActionForm action=change>
-                                {hidden}
-                                <input type="hidden" name="client_uuid" value=client_uuid />
-                                <input type="hidden" name="role" value=name />
-                                <input type="hidden" name="granted" value="true" />
-                                <button type="submit" class="text-sm underline" aria-label=label>{t!("user.grant").to_string()}</button>
-                            </ActionForm>
-                        </li>
-                    }
-                });
-                view! { <ul class="divide-y divide-slate-100">{rows.collect_view()}</ul> }.into_any()
-            }
-        })
-    };
-    let current = move || match client.get() {
-        Some((_, client_id)) => t!("user.roles_of", client = client_id).to_string(),
-        None => t!("user.realm_roles").to_string(),
     };
 
     view! {
-        <div class="mt-3 rounded border border-slate-200 p-3">
-            <p class="text-sm font-medium">{t!("user.grant_a_role").to_string()}</p>
-            <div class="mt-1 flex flex-wrap items-center gap-2">
-                <button type="button" class=BUTTON on:click=move |_| { client.set(None); realm_roles(); }>{t!("user.realm_roles").to_string()}</button>
-                <label for="client-picker" class="sr-only">{t!("user.find_client").to_string()}</label>
-                <input id="client-picker" type="search" class="rounded border border-slate-300 px-2 py-1"
-                    placeholder=t!("user.find_client").to_string()
-                    on:input=move |ev| find_clients(event_target_value(&ev)) />
-            </div>
-            {client_list}
-            <p class="mt-2 text-sm">{current}</p>
-            <label for="role-picker" class="sr-only">{t!("user.find_role").to_string()}</label>
-            <input id="role-picker" type="search" class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
-                placeholder=t!("user.find_role").to_string()
-                on:input=move |ev| { text.set(event_target_value(&ev)); find_roles(); } />
-            {role_list}
-        </div>
+        <crate::components::role_picker::RolePicker
+            tenant
+            user=id
+            on_pick=grant
+            pick_label=t!("user.grant").to_string()
+        />
     }
 }
