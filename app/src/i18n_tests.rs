@@ -54,3 +54,10 @@ fn every_role_and_section_name_has_an_english_text() {
         assert_translated(&format!("nav.{}", section.slug()));
     }
 }
+
+#[test]
+fn every_required_action_the_forms_offer_has_an_english_name() {
+    for alias in crate::api::user_changes::REQUIRED_ACTIONS {
+        assert_translated(&format!("required_action.{alias}"));
+    }
+}
