@@ -83,6 +83,41 @@ pub async fn authorize(action: Action, tenant: Option<&str>) -> Result<Caller, A
     Err(fail(AppError::forbidden()))
 }
 
+/// What Keycloak's message key for a refused field means, in words; a message that is already
+/// words (the console's own client writes some) is kept.
+fn refusal(field: &str, key: &str) -> String {
+    let reason = match key {
+        "error-username-invalid-character" | "error-person-name-invalid-character" => {
+            "contains characters Keycloak does not allow there"
+        }
+        "error-invalid-length"
+        | "error-invalid-length-too-short"
+        | "error-invalid-length-too-long" => "is too short or too long",
+        "error-invalid-email" => "is not a valid email address",
+        "error-user-attribute-required" => "is required",
+        "error-invalid-value" | "error-invalid-blank" => "holds a value Keycloak does not accept",
+        "error-user-attribute-read-only" => "cannot be changed",
+        "error-username-exists" | "username-exists" => "is taken by another user",
+        "error-email-exists" | "email-exists" => "is taken by another user",
+        words if words.contains(' ') => return format!("Keycloak refused {field}: {words}."),
+        _ => return format!("Keycloak refused {field} ({key})."),
+    };
+    format!("Keycloak refused {field}: it {reason}.")
+}
+
+/// A conflict on a user's username or email, with the field named, as the person should read
+/// it; any other failure as [`from_keycloak`] says it.
+pub fn user_conflict(err: KeycloakError) -> AppError {
+    let field = match &err {
+        KeycloakError::Conflict { message } if message.to_lowercase().contains("email") => "email",
+        KeycloakError::Conflict { .. } => "username",
+        _ => return from_keycloak(err),
+    };
+    warn!(%err, "keycloak call refused");
+    let message = format!("Another user of this tenant already has this {field}.");
+    fail(AppError::invalid(field, message))
+}
+
 /// Records what `caller` did in `tenant` in the audit trail. `detail` is JSON (what changed,
 /// before and after, never a secret). A trail that cannot be written is logged at ERROR: the
 /// change has already happened in Keycloak and must not be reported as failed.
@@ -122,6 +157,18 @@ pub async fn recorded<T>(
     let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
     record(caller, tenant, action, Some(target), outcome, detail).await;
     result
+}
+
+/// The guard for a privileged grant: like [`authorize`] with
+/// [`Action::GrantPrivilegedRole`], but a refusal says why.
+pub async fn authorize_privileged(tenant: &str) -> Result<Caller, AppError> {
+    authorize(Action::GrantPrivilegedRole, Some(tenant)).await.map_err(|err| match err.kind {
+        ErrorKind::Forbidden => AppError::new(
+            ErrorKind::Forbidden,
+            "This role or group is privileged: only a tenant admin may grant or take it back.",
+        ),
+        _ => err,
+    })
 }
 
 /// The tenants named in `rights`, less the realms that are never tenants (`master`, the
@@ -185,9 +232,7 @@ pub fn explain_keycloak(err: KeycloakError) -> AppError {
             AppError::new(ErrorKind::Conflict, "Keycloak already holds something with that name.")
         }
         KeycloakError::InvalidInput { errors, .. } => match errors.first() {
-            Some(first) => {
-                AppError::invalid(&first.field, format!("Keycloak refused {}.", first.field))
-            }
+            Some(first) => AppError::invalid(&first.field, refusal(&first.field, &first.message)),
             None => AppError::new(ErrorKind::InvalidInput, "Keycloak refused the input."),
         },
         KeycloakError::Forbidden { .. } | KeycloakError::Credentials { .. } => AppError::new(

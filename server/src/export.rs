@@ -80,6 +80,12 @@ pub async fn users_csv(
     let kc = state.services.keycloak.clone();
     let total = match kc.count_users(&tenant, &query).await {
         Ok(total) => total,
+        Err(err @ cloudtrust_backend::keycloak::KeycloakError::InvalidInput { .. }) => {
+            warn!(%err, "export refused by keycloak");
+            let message = "Keycloak refused the search: check the attribute filters (key:value, \
+                           both given).";
+            return (StatusCode::BAD_REQUEST, message).into_response();
+        }
         Err(err) => {
             error!(%err, "export could not count the users");
             let message = "Keycloak cannot be reached right now. Try again in a moment.";

@@ -5,9 +5,11 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use cloudtrust_app::{App, shell};
+use cloudtrust_app::{AppError, ErrorKind};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
@@ -62,6 +64,7 @@ pub fn build(state: Arc<AppState>) -> Router {
 
     auth_routes
         .merge(pages)
+        .layer(axum::middleware::from_fn(input_errors_answer_their_status))
         .layer(axum::middleware::from_fn(auth::require_session))
         .layer(axum::middleware::from_fn_with_state(state, auth::check_origin))
         .layer(sessions)
@@ -80,6 +83,33 @@ pub fn build(state: Arc<AppState>) -> Router {
                 .layer(TraceLayer::new_for_http().make_span_with(crate::logging::request_span))
                 .layer(PropagateRequestIdLayer::new(request_id)),
         )
+}
+
+/// Leptos answers 500 when a server function's arguments do not parse (a page number that is
+/// not a number, a missing argument), with our error in the body saying the input was not
+/// understood: the status is made to say the same, so that bad input never reads as a fault of
+/// the console.
+async fn input_errors_answer_their_status(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes)
+        && error.kind != ErrorKind::Internal
+        && let Ok(status) = StatusCode::from_u16(error.kind.status())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

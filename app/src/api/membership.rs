@@ -193,7 +193,7 @@ pub async fn change_group(
         .await
         .map_err(from_keycloak)?;
     if privileged {
-        authorize(Action::GrantPrivilegedRole, Some(&tenant)).await?;
+        crate::ssr::authorize_privileged(&tenant).await?;
     }
     let result = if member {
         kc.add_user_to_group(&tenant, &id, &group_id).await
@@ -229,7 +229,7 @@ pub async fn change_role(
         None => None,
     };
     if crate::api::users::convert::is_privileged(&found, client_id.as_deref()) {
-        authorize(Action::GrantPrivilegedRole, Some(&tenant)).await?;
+        crate::ssr::authorize_privileged(&tenant).await?;
     }
     let roles = [found];
     let result = match (client, granted) {

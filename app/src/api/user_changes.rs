@@ -89,7 +89,7 @@ pub async fn update_user(
         }
         Err(err) => {
             record(&caller, &tenant, "user.update", Some(&id), Outcome::Failed, detail).await;
-            Err(from_keycloak(err))
+            Err(crate::ssr::user_conflict(err))
         }
     }
 }

@@ -231,6 +231,16 @@ fn SearchForm(search: UserSearch) -> impl IntoView {
 
 #[component]
 fn UserTable(tenant: String, search: UserSearch, found: UserPageResponse) -> impl IntoView {
+    if found.users.is_empty() && found.total > 0 {
+        let first = format!("/t/{tenant}/users?{}", search.to_query_string(0));
+        return view! {
+            <p class="mt-4 text-slate-600">
+                {t!("users.past_end", total = found.total).to_string()} " "
+                <a href=first class="underline">{t!("users.first_page").to_string()}</a>
+            </p>
+        }
+        .into_any();
+    }
     if found.users.is_empty() {
         let text = if search.is_filtered() { t!("users.none_match") } else { t!("users.none") };
         return view! { <p class="mt-4 text-slate-600">{text.to_string()}</p> }.into_any();

@@ -190,3 +190,19 @@ async fn every_download_without_a_session_goes_through_sign_in() {
         assert!(location(&response).starts_with("/auth/login?next="), "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_server_function_whose_arguments_do_not_parse_answers_400_not_500() {
+    let request = Request::post("/api/users/search")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("tenant=acme&search[page]=abc"))
+        .unwrap();
+
+    let response = send(request).await;
+
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+    let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error["kind"], "InvalidInput");
+}

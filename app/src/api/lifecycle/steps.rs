@@ -10,8 +10,7 @@ use crate::AppError;
 use crate::api::user_changes::MAX_LIFESPAN_HOURS;
 use crate::api::user_changes::profile::{chosen_actions, generate_password, looks_like_email};
 use crate::api::users::convert::{self, is_privileged};
-use crate::policy::Action;
-use crate::ssr::{Caller, authorize, context, explain_keycloak, fail, from_keycloak, record};
+use crate::ssr::{Caller, context, explain_keycloak, fail, from_keycloak, record};
 
 /// A step to run: its label and the call.
 type Step<'a> =
@@ -150,7 +149,7 @@ pub async fn create(
         Err(err) => {
             let detail = json!({ "username": username, "error": err.to_string() });
             record(caller, tenant, "user.create", None, Outcome::Failed, Some(detail)).await;
-            return Err(creation_error(err));
+            return Err(crate::ssr::user_conflict(err));
         }
     };
 
@@ -229,7 +228,7 @@ async fn resolve_roles(
             .await
             .map_err(from_keycloak)?;
         if is_privileged(&role, client.as_ref().map(|c| c.1.as_str())) {
-            authorize(Action::GrantPrivilegedRole, Some(tenant)).await?;
+            crate::ssr::authorize_privileged(tenant).await?;
         }
         grants.push(Grant { client, role });
     }
@@ -252,7 +251,7 @@ async fn resolve_groups(
             other => from_keycloak(other),
         })?;
         if convert::group_is_privileged(kc, tenant, id).await.map_err(from_keycloak)? {
-            authorize(Action::GrantPrivilegedRole, Some(tenant)).await?;
+            crate::ssr::authorize_privileged(tenant).await?;
         }
         groups.push(group);
     }
@@ -315,25 +314,6 @@ fn fold_ascii(c: char) -> Option<char> {
         return Some(c);
     }
     FOLDS.iter().find(|(from, _)| from.contains(c)).map(|(_, to)| *to)
-}
-
-/// A creation Keycloak refused, with the field at fault.
-fn creation_error(err: KeycloakError) -> AppError {
-    let field = match &err {
-        KeycloakError::Conflict { message } if message.to_lowercase().contains("email") => {
-            Some("email")
-        }
-        KeycloakError::Conflict { .. } => Some("username"),
-        _ => None,
-    };
-    let app = from_keycloak(err);
-    match field {
-        Some(field) => {
-            let message = format!("Another user of this tenant already has this {field}.");
-            fail(AppError::invalid(field, message))
-        }
-        None => app,
-    }
 }
 
 /// Offboards the user: disable, sign out, take back the direct roles, leave the groups.

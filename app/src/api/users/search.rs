@@ -8,6 +8,9 @@ use crate::AppError;
 /// The longest value one filter takes; Keycloak's own columns hold 255 characters.
 const MAX_FILTER_LEN: usize = 255;
 
+/// The last page a search may ask for: Keycloak counts its offset in a signed 32-bit number.
+pub const MAX_PAGE: u32 = 1_000_000;
+
 /// A user search: a free-text term, or field filters, and a page.
 ///
 /// Keycloak ignores field filters when a free-text term is set, so the two are not combined:
@@ -145,6 +148,12 @@ impl UserSearch {
                 let message = format!("A filter takes at most {MAX_FILTER_LEN} characters.");
                 return Err(AppError::invalid(name, message));
             }
+        }
+        if self.page > MAX_PAGE {
+            return Err(AppError::invalid(
+                "page",
+                format!("A search has at most {MAX_PAGE} pages."),
+            ));
         }
         let term = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         let filter = SearchFilter {

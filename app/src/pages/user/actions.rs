@@ -191,6 +191,7 @@ fn LeaverForms(held: TenantRights, detail: UserDetailResponse) -> impl IntoView 
             navigate(&list, Default::default());
         }
     });
+    state.watch(delete, |_| t!("user.deleted").to_string());
 
     let offboard_form = held.can(Action::OffboardUser).then(|| {
         let hidden = target(&tenant, &id);
