@@ -118,3 +118,16 @@ test("a helpdesk agent calling the delete server function directly is refused", 
 
   expect(response.status()).toBe(403);
 });
+
+test("the new-user form shows only the fields of the first sign-in chosen", async ({ page }) => {
+  await signIn(page, "hugo.helpdesk", "/t/acme/users/new");
+  const password = page.getByLabel("Temporary password (leave empty to have one generated)");
+  const lifespan = page.getByLabel("Link valid for (hours)");
+  await expect(password).toBeVisible();
+  await expect(lifespan).toBeHidden();
+
+  await page.getByLabel("An email with the actions below").check();
+
+  await expect(lifespan).toBeVisible();
+  await expect(password).toBeHidden();
+});

@@ -128,19 +128,25 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
                 </section>
                 {groups}
                 {roles}
-                <fieldset class="mt-3 rounded border border-slate-200 bg-white p-4">
+                // What follows the choice shows only for it, by CSS, so it works before the WASM
+                // loads too; the server reads only the fields of the choice made.
+                <fieldset class="group mt-3 rounded border border-slate-200 bg-white p-4">
                     <legend class="px-1 font-medium">{t!("new_user.credential").to_string()}</legend>
                     {radio("temporary", t!("new_user.temporary").to_string(), true)}
                     {radio("email", t!("new_user.by_email").to_string(), false)}
                     {radio("none", t!("new_user.no_credential").to_string(), false)}
-                    <label for="new-password" class="mt-2 block text-sm">{t!("new_user.password").to_string()}</label>
-                    <input id="new-password" name="user[password]" type="password" autocomplete="new-password"
-                        class="mt-1 w-full rounded border border-slate-300 px-2 py-1 sm:w-80" />
-                    <p class="mt-2 text-sm">{t!("new_user.email_actions").to_string()}</p>
-                    <div class="text-sm">{actions.collect_view()}</div>
-                    <label for="new-lifespan" class="mt-2 block text-sm">{t!("user.lifespan").to_string()}</label>
-                    <input id="new-lifespan" name="user[lifespan_hours]" type="number" min="1" max="720" value="12"
-                        class="mt-1 w-24 rounded border border-slate-300 px-2 py-1" />
+                    <div class="hidden group-has-[#credential-temporary:checked]:block">
+                        <label for="new-password" class="mt-2 block text-sm">{t!("new_user.password").to_string()}</label>
+                        <input id="new-password" name="user[password]" type="password" autocomplete="new-password"
+                            class="mt-1 w-full rounded border border-slate-300 px-2 py-1 sm:w-80" />
+                    </div>
+                    <div class="hidden group-has-[#credential-email:checked]:block">
+                        <p class="mt-2 text-sm">{t!("new_user.email_actions").to_string()}</p>
+                        <div class="text-sm">{actions.collect_view()}</div>
+                        <label for="new-lifespan" class="mt-2 block text-sm">{t!("user.lifespan").to_string()}</label>
+                        <input id="new-lifespan" name="user[lifespan_hours]" type="number" min="1" max="720" value="12"
+                            class="mt-1 w-24 rounded border border-slate-300 px-2 py-1" />
+                    </div>
                 </fieldset>
                 <button type="submit" class="mt-3 rounded bg-sky-700 px-3 py-1.5 font-medium text-white">
                     {t!("new_user.create").to_string()}
