@@ -1,10 +1,10 @@
 //! Downloads: the CSV export of a user search, streamed page by page from Keycloak.
 //!
 //! The file is UTF-8 (with a byte-order mark, so spreadsheets read accents right) and RFC 4180
-//! (quoted where needed, CRLF line ends, written by the csv crate). A cell that a spreadsheet would run as a formula
-//! (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. A fault
-//! half-way aborts the download rather than end it early: a short file must never pass for a
-//! whole one.
+//! (quoted where needed, CRLF line ends, written by the csv crate). A cell that a spreadsheet
+//! would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is
+//! prefixed with `'`. A fault half-way aborts the download rather than end it early: a short
+//! file must never pass for a whole one.
 
 use std::sync::Arc;
 
@@ -66,16 +66,16 @@ pub async fn users_csv(
         append(&state, audit(Outcome::Denied, serde_json::json!({}))).await;
         return (StatusCode::FORBIDDEN, "You do not have access to this.").into_response();
     }
-    let mut query = match search.to_query(EXPORT_PAGE) {
-        Ok(query) => query,
+    let filter = match search.filter() {
+        Ok(filter) => filter,
         Err(err) => {
             let field = err.field.unwrap_or_default();
             return (StatusCode::BAD_REQUEST, format!("{} (filter {field})", err.message))
                 .into_response();
         }
     };
-    query.first = 0;
-    let created = search.filter().ok().and_then(|f| f.created);
+    let query = filter.to_query(0, EXPORT_PAGE);
+    let created = filter.created;
 
     let kc = state.services.keycloak.clone();
     let total = match kc.count_users(&tenant, &query).await {

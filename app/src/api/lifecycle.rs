@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::AppError;
 
 #[cfg(feature = "ssr")]
+mod create;
+#[cfg(feature = "ssr")]
+mod offboard;
+#[cfg(feature = "ssr")]
 mod steps;
 
 /// How one step of a multi-step change ended.
@@ -35,6 +39,19 @@ pub struct StepResult {
     pub outcome: StepOutcome,
     /// Why it failed, when it did.
     pub message: Option<String>,
+}
+
+impl StepResult {
+    /// The step as a person reads it: `Join the group /Legal: failed (why)`.
+    pub fn describe(&self) -> String {
+        let how = match self.outcome {
+            StepOutcome::Done => rust_i18n::t!("step.done"),
+            StepOutcome::Failed => rust_i18n::t!("step.failed"),
+            StepOutcome::NotRun => rust_i18n::t!("step.not_run"),
+        };
+        let why = self.message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default();
+        format!("{}: {how}{why}", self.step)
+    }
 }
 
 /// What a creation did.
@@ -109,7 +126,7 @@ pub async fn create_user(
         authorize(Action::ManageMembership, Some(&tenant)).await?;
     }
 
-    steps::create(&caller, &tenant, user).await
+    create::create(&caller, &tenant, user).await
 }
 
 /// Offboards a leaver in one step: disables the account, ends every session, takes back the
@@ -121,7 +138,7 @@ pub async fn offboard_user(tenant: String, id: String) -> Result<OffboardRespons
 
     let caller = authorize(Action::OffboardUser, Some(&tenant)).await?;
 
-    steps::offboard(&caller, &tenant, &id).await
+    offboard::offboard(&caller, &tenant, &id).await
 }
 
 /// Deletes the user for good. `confirm_username` must repeat the username exactly.

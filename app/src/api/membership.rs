@@ -136,25 +136,15 @@ pub async fn search_roles(
     let (held_direct, held_inherited) = if user_id.is_empty() {
         (Vec::new(), Vec::new())
     } else {
+        let container = Some(client_uuid.as_str()).filter(|c| !c.is_empty());
         let (direct, effective) =
-            tokio::try_join!(kc.user_role_mappings(&tenant, &user_id), async {
-                if client_uuid.is_empty() {
-                    kc.user_effective_realm_roles(&tenant, &user_id).await
-                } else {
-                    kc.user_effective_client_roles(&tenant, &user_id, &client_uuid).await
+            tokio::try_join!(kc.user_direct_role_names(&tenant, &user_id, container), async {
+                match container {
+                    None => kc.user_effective_realm_roles(&tenant, &user_id).await,
+                    Some(uuid) => kc.user_effective_client_roles(&tenant, &user_id, uuid).await,
                 }
             },)
             .map_err(from_keycloak)?;
-        let direct: Vec<String> = if client_uuid.is_empty() {
-            direct.realm.into_iter().map(|r| r.name).collect()
-        } else {
-            direct
-                .clients
-                .into_iter()
-                .filter(|m| m.client.id == client_uuid)
-                .flat_map(|m| m.roles.into_iter().map(|r| r.name))
-                .collect()
-        };
         let on_page = |name: &String| roles.iter().any(|r| &r.name == name);
         let inherited: Vec<String> = effective
             .into_iter()

@@ -20,9 +20,7 @@ pub use search::{SearchFilter, UserSearch};
 
 /// Whether a user was created within a range, both ends included (the export filters with it).
 #[cfg(feature = "ssr")]
-pub fn in_created_range(user: &cloudtrust_backend::keycloak::UserBrief, range: (i64, i64)) -> bool {
-    created::in_range(user, range)
-}
+pub use created::in_range as in_created_range;
 
 /// How many users one page of the list shows.
 pub const PAGE_SIZE: u32 = 20;
@@ -256,14 +254,14 @@ pub async fn search_users(
     use crate::ssr::{authorize, context, fail};
 
     authorize(Action::SearchUsers, Some(&tenant)).await?;
-    let query = search.to_query(PAGE_SIZE).map_err(fail)?;
-    let created = search.filter().map_err(fail)?.created;
+    let filter = search.filter().map_err(fail)?;
+    let query = filter.to_query(search.page.saturating_mul(PAGE_SIZE), PAGE_SIZE);
 
     let services = context();
     let kc = &services.keycloak;
     let ((users, total), facts) = tokio::try_join!(
         async {
-            match created {
+            match filter.created {
                 Some(range) => created::search(kc, &tenant, &query, range).await,
                 None => tokio::try_join!(
                     kc.list_users(&tenant, &query),
@@ -325,11 +323,10 @@ pub async fn get_user_access(
     let first = group_page.saturating_mul(PAGE_SIZE);
 
     let kc = &context().keycloak;
-    let (groups, groups_total, direct, effective) = tokio::try_join!(
+    let (groups, groups_total, (direct, effective)) = tokio::try_join!(
         kc.user_groups(&tenant, &id, search, first, PAGE_SIZE),
         kc.count_user_groups(&tenant, &id, search),
-        kc.user_role_mappings(&tenant, &id),
-        kc.user_effective_realm_roles(&tenant, &id),
+        kc.user_roles(&tenant, &id),
     )
     .map_err(from_keycloak)?;
 

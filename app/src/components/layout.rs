@@ -19,10 +19,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let rights = expect_context::<RightsResource>();
 
     view! {
-        <a
-            href="#main"
-            class=SKIP_LINK
-        >
+        <a href="#main" class=SKIP_LINK>
             {t!("app.skip_to_content").to_string()}
         </a>
         <header class="border-b border-slate-200 bg-white">

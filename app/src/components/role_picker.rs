@@ -153,7 +153,9 @@ pub fn RolePicker(
             </div>
             {client_list}
             <p class="mt-2 text-sm">{current}</p>
-            <label for="role-picker" class="sr-only">{t!("user.find_role").to_string()}</label>
+            <label for="role-picker" class="sr-only">
+                {t!("user.find_role").to_string()}
+            </label>
             <input
                 id="role-picker"
                 type="search"

@@ -27,10 +27,8 @@ pub fn TenantSwitcher() -> impl IntoView {
                 <span class="mr-1 text-slate-500">{t!("tenant.switcher_label").to_string()}</span>
                 <span class="font-medium">{label}</span>
             </summary>
-            <div
-                class="absolute right-0 z-10 mt-1 w-72 rounded \
-                       border border-slate-200 bg-white p-2 shadow"
-            >
+            <div class="absolute right-0 z-10 mt-1 w-72 rounded \
+             border border-slate-200 bg-white p-2 shadow">
                 <label class="block text-sm font-medium" for="tenant-search">
                     {t!("tenant.search_label").to_string()}
                 </label>

@@ -18,10 +18,8 @@ pub fn UserMenu(rights: EffectiveRights) -> impl IntoView {
             >
                 {name.clone()}
             </summary>
-            <div
-                class="absolute right-0 z-10 mt-1 w-64 rounded \
-                       border border-slate-200 bg-white p-3 shadow"
-            >
+            <div class="absolute right-0 z-10 mt-1 w-64 rounded \
+             border border-slate-200 bg-white p-3 shadow">
                 <p class="text-sm text-slate-600">
                     {t!("user_menu.signed_in_as", name = rights.username).to_string()}
                 </p>
@@ -29,7 +27,7 @@ pub fn UserMenu(rights: EffectiveRights) -> impl IntoView {
                     <button
                         type="submit"
                         class="w-full rounded bg-slate-800 px-3 py-1.5 text-white \
-                               hover:bg-slate-700"
+                         hover:bg-slate-700"
                     >
                         {t!("user_menu.sign_out").to_string()}
                     </button>

@@ -32,27 +32,27 @@ fn TenantList(rights: EffectiveRights) -> impl IntoView {
 
     view! {
         <div>
-        <p class="mt-1 text-slate-600">{intro.to_string()}</p>
-        {empty}
-        <ul class="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-            {rights
-                .tenants
-                .into_iter()
-                .map(|held| {
-                    view! {
-                        <li class="rounded border border-slate-200 bg-white p-4">
-                            <a
-                                href=format!("/t/{}", held.tenant)
-                                class="text-lg font-medium text-sky-800 underline"
-                            >
-                                {held.tenant.clone()}
-                            </a>
-                            <p class="mt-1 text-sm text-slate-600">{role_names(&held.roles)}</p>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
+            <p class="mt-1 text-slate-600">{intro.to_string()}</p>
+            {empty}
+            <ul class="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+                {rights
+                    .tenants
+                    .into_iter()
+                    .map(|held| {
+                        view! {
+                            <li class="rounded border border-slate-200 bg-white p-4">
+                                <a
+                                    href=format!("/t/{}", held.tenant)
+                                    class="text-lg font-medium text-sky-800 underline"
+                                >
+                                    {held.tenant.clone()}
+                                </a>
+                                <p class="mt-1 text-sm text-slate-600">{role_names(&held.roles)}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </div>
     }
 }

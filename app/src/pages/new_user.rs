@@ -7,7 +7,7 @@ use rust_i18n::t;
 use super::ForbiddenPanel;
 use super::user::profile_field_input;
 use crate::AppError;
-use crate::api::lifecycle::{CreateUser, CreateUserResponse, StepOutcome};
+use crate::api::lifecycle::{CreateUser, CreateUserResponse};
 use crate::api::membership::SearchGroups;
 use crate::api::user_changes::REQUIRED_ACTIONS;
 use crate::api::users::{ProfileField, RoleRow, get_user_profile};
@@ -31,14 +31,24 @@ pub fn NewUserPage() -> impl IntoView {
     let page = Resource::new(move || tenant.get(), move |tenant| load(rights, tenant));
 
     view! {
-        <Transition fallback=|| view! { <p>{t!("error.loading").to_string()}</p> }>
+        <Transition fallback=|| {
+            view! { <p>{t!("error.loading").to_string()}</p> }
+        }>
             {move || Suspend::new(async move {
-                or_error_panel(page.await, |view| match view {
-                    NewUserView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
-                    NewUserView::Held { held, profile } => or_error_panel(profile, |profile| {
-                        view! { <NewUserForm held profile /> }
-                    }),
-                })
+                or_error_panel(
+                    page.await,
+                    |view| match view {
+                        NewUserView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
+                        NewUserView::Held { held, profile } => {
+                            or_error_panel(
+                                profile,
+                                |profile| {
+                                    view! { <NewUserForm held profile /> }
+                                },
+                            )
+                        }
+                    },
+                )
             })}
         </Transition>
     }
@@ -73,7 +83,13 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
         let label_for = id.clone();
         view! {
             <label for=label_for class="mr-3 inline-flex items-center gap-1">
-                <input id=id type="checkbox" name=format!("user[actions][{alias}]") value="on" checked=*alias == "UPDATE_PASSWORD" />
+                <input
+                    id=id
+                    type="checkbox"
+                    name=format!("user[actions][{alias}]")
+                    value="on"
+                    checked=*alias == "UPDATE_PASSWORD"
+                />
                 {t!(format!("required_action.{alias}")).to_string()}
             </label>
         }
@@ -92,7 +108,13 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
                 let field = error.field.clone().map(
                     |f| view! { <p class="text-sm">{t!("user.field", field = f).to_string()}</p> },
                 );
-                view! { <div><ErrorPanel error />{field}</div> }.into_any()
+                view! {
+                    <div>
+                        <ErrorPanel error />
+                        {field}
+                    </div>
+                }
+                .into_any()
             }
         })
     };
@@ -109,20 +131,35 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
 
     view! {
         <div>
-            <a href=format!("/t/{}/users", held.tenant) class="text-sm underline">{t!("user.back").to_string()}</a>
+            <a href=format!("/t/{}/users", held.tenant) class="text-sm underline">
+                {t!("user.back").to_string()}
+            </a>
             <h1 class="mt-1 text-2xl font-semibold">{t!("new_user.title").to_string()}</h1>
-            <div aria-live="polite" class="mt-3">{result}</div>
+            <div aria-live="polite" class="mt-3">
+                {result}
+            </div>
             <ActionForm action=create>
                 <input type="hidden" name="tenant" value=held.tenant.clone() />
                 <section class="mt-3 rounded border border-slate-200 bg-white p-4">
                     <p class="text-sm text-slate-600">{t!("new_user.username_help").to_string()}</p>
                     <div class="mt-2 grid gap-3 sm:grid-cols-2">{fields}</div>
                     <label for="new-enabled" class="mt-3 flex items-center gap-1">
-                        <input id="new-enabled" type="checkbox" name="user[enabled]" value="true" checked />
+                        <input
+                            id="new-enabled"
+                            type="checkbox"
+                            name="user[enabled]"
+                            value="true"
+                            checked
+                        />
                         {t!("new_user.enabled").to_string()}
                     </label>
                     <label for="new-verified" class="mt-1 flex items-center gap-1">
-                        <input id="new-verified" type="checkbox" name="user[email_verified]" value="true" />
+                        <input
+                            id="new-verified"
+                            type="checkbox"
+                            name="user[email_verified]"
+                            value="true"
+                        />
                         {t!("new_user.email_verified").to_string()}
                     </label>
                 </section>
@@ -131,24 +168,45 @@ fn NewUserForm(held: TenantRights, profile: Vec<ProfileField>) -> impl IntoView 
                 // What follows the choice shows only for it, by CSS, so it works before the WASM
                 // loads too; the server reads only the fields of the choice made.
                 <fieldset class="group mt-3 rounded border border-slate-200 bg-white p-4">
-                    <legend class="px-1 font-medium">{t!("new_user.credential").to_string()}</legend>
+                    <legend class="px-1 font-medium">
+                        {t!("new_user.credential").to_string()}
+                    </legend>
                     {radio("temporary", t!("new_user.temporary").to_string(), true)}
                     {radio("email", t!("new_user.by_email").to_string(), false)}
                     {radio("none", t!("new_user.no_credential").to_string(), false)}
                     <div class="hidden group-has-[#credential-temporary:checked]:block">
-                        <label for="new-password" class="mt-2 block text-sm">{t!("new_user.password").to_string()}</label>
-                        <input id="new-password" name="user[password]" type="password" autocomplete="new-password"
-                            class="mt-1 w-full rounded border border-slate-300 px-2 py-1 sm:w-80" />
+                        <label for="new-password" class="mt-2 block text-sm">
+                            {t!("new_user.password").to_string()}
+                        </label>
+                        <input
+                            id="new-password"
+                            name="user[password]"
+                            type="password"
+                            autocomplete="new-password"
+                            class="mt-1 w-full rounded border border-slate-300 px-2 py-1 sm:w-80"
+                        />
                     </div>
                     <div class="hidden group-has-[#credential-email:checked]:block">
                         <p class="mt-2 text-sm">{t!("new_user.email_actions").to_string()}</p>
                         <div class="text-sm">{actions.collect_view()}</div>
-                        <label for="new-lifespan" class="mt-2 block text-sm">{t!("user.lifespan").to_string()}</label>
-                        <input id="new-lifespan" name="user[lifespan_hours]" type="number" min="1" max="720" value="12"
-                            class="mt-1 w-24 rounded border border-slate-300 px-2 py-1" />
+                        <label for="new-lifespan" class="mt-2 block text-sm">
+                            {t!("user.lifespan").to_string()}
+                        </label>
+                        <input
+                            id="new-lifespan"
+                            name="user[lifespan_hours]"
+                            type="number"
+                            min="1"
+                            max="720"
+                            value="12"
+                            class="mt-1 w-24 rounded border border-slate-300 px-2 py-1"
+                        />
                     </div>
                 </fieldset>
-                <button type="submit" class="mt-3 rounded bg-sky-700 px-3 py-1.5 font-medium text-white">
+                <button
+                    type="submit"
+                    class="mt-3 rounded bg-sky-700 px-3 py-1.5 font-medium text-white"
+                >
                     {t!("new_user.create").to_string()}
                 </button>
             </ActionForm>
@@ -169,41 +227,70 @@ fn InitialGroups(tenant: String) -> impl IntoView {
             <li class="flex items-center gap-2">
                 <input type="hidden" name=format!("user[groups][{index}]") value=id />
                 <span>{path.clone()}</span>
-                <button type="button" class="text-sm underline"
+                <button
+                    type="button"
+                    class="text-sm underline"
                     aria-label=t!("user.leave_group", group = path).to_string()
-                    on:click=move |_| picked.update(|p| p.retain(|(i, _)| *i != remove_id))>
+                    on:click=move |_| picked.update(|p| p.retain(|(i, _)| *i != remove_id))
+                >
                     {t!("user.remove").to_string()}
                 </button>
             </li>
         }
     }).collect_view()
         };
-    let found = move || {
-        search.value().get().map(|r| match r {
+    let found =
+        move || {
+            search.value().get().map(|r| {
+                match r {
         Err(error) => view! { <ErrorPanel error /> }.into_any(),
         Ok(found) => found.groups.into_iter().map(|g| {
             let entry = (g.id.clone(), g.path.clone());
             view! {
                 <li>
-                    <button type="button" class="text-sm underline"
+                    <button
+                        type="button"
+                        class="text-sm underline"
                         aria-label=t!("user.join_group", group = g.path.clone()).to_string()
-                        on:click=move |_| picked.update(|p| if !p.contains(&entry) { p.push(entry.clone()) })>
+                        on:click=move |_| {
+                            picked
+                                .update(|p| {
+                                    if !p.contains(&entry) {
+                                        p.push(entry.clone())
+                                    }
+                                })
+                        }
+                    >
                         {g.path.clone()}
                     </button>
                 </li>
             }
         }).collect_view().into_any(),
-    })
-    };
+    }
+            })
+        };
 
     view! {
         <section class="mt-3 rounded border border-slate-200 bg-white p-4">
             <h2 class="font-medium">{t!("new_user.groups").to_string()}</h2>
             <ul class="mt-1">{chosen}</ul>
-            <label for="new-group-picker" class="mt-2 block text-sm">{t!("user.add_group").to_string()}</label>
-            <input id="new-group-picker" type="search" class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+            <label for="new-group-picker" class="mt-2 block text-sm">
+                {t!("user.add_group").to_string()}
+            </label>
+            <input
+                id="new-group-picker"
+                type="search"
+                class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
                 placeholder=t!("user.type_group").to_string()
-                on:input=move |ev| { search.dispatch(SearchGroups { tenant: tenant.clone(), search: event_target_value(&ev), page: 0 }); } />
+                on:input=move |ev| {
+                    search
+                        .dispatch(SearchGroups {
+                            tenant: tenant.clone(),
+                            search: event_target_value(&ev),
+                            page: 0,
+                        });
+                }
+            />
             <ul class="mt-1 space-y-1">{found}</ul>
         </section>
     }
@@ -240,8 +327,12 @@ fn InitialRoles(tenant: String) -> impl IntoView {
                     <li class="flex items-center gap-2">
                         <input type="hidden" name=format!("user[roles][{index}]") value=key />
                         <span>{label}</span>
-                        <button type="button" class="text-sm underline" aria-label=aria
-                            on:click=move |_| picked.update(|p| p.retain(|r| *r != role))>
+                        <button
+                            type="button"
+                            class="text-sm underline"
+                            aria-label=aria
+                            on:click=move |_| picked.update(|p| p.retain(|r| *r != role))
+                        >
                             {t!("user.remove").to_string()}
                         </button>
                     </li>
@@ -261,24 +352,29 @@ fn InitialRoles(tenant: String) -> impl IntoView {
 
 #[component]
 fn Created(tenant: String, done: CreateUserResponse) -> impl IntoView {
-    let steps = done.steps.iter().map(|s| {
-        let how = match s.outcome {
-            StepOutcome::Done => t!("step.done"),
-            StepOutcome::Failed => t!("step.failed"),
-            StepOutcome::NotRun => t!("step.not_run"),
-        };
-        view! { <li>{format!("{}: {}", s.step, how)}{s.message.clone().map(|m| format!(" ({m})"))}</li> }
-    });
-    let password = done.generated_password.clone().map(|p| view! {
-        <p class="mt-2">{t!("new_user.generated").to_string()} <code class="rounded bg-white px-1 font-mono">{p}</code></p>
+    let steps = done.steps.iter().map(|s| view! { <li>{s.describe()}</li> });
+    let password = done.generated_password.clone().map(|p| {
+        view! {
+            <p class="mt-2">
+                {t!("new_user.generated").to_string()}
+                <code class="rounded bg-white px-1 font-mono">{p}</code>
+            </p>
+        }
     });
 
     view! {
-        <div role="status" class="rounded border border-emerald-300 bg-emerald-50 p-3 text-emerald-900">
-            <p class="font-medium">{t!("new_user.created", username = done.username.clone()).to_string()}</p>
+        <div
+            role="status"
+            class="rounded border border-emerald-300 bg-emerald-50 p-3 text-emerald-900"
+        >
+            <p class="font-medium">
+                {t!("new_user.created", username = done.username.clone()).to_string()}
+            </p>
             {password}
             <ul class="mt-2 list-disc pl-5 text-sm">{steps.collect_view()}</ul>
-            <a href=format!("/t/{tenant}/users/{}", done.id) class="mt-2 inline-block underline">{t!("new_user.open").to_string()}</a>
+            <a href=format!("/t/{tenant}/users/{}", done.id) class="mt-2 inline-block underline">
+                {t!("new_user.open").to_string()}
+            </a>
         </div>
     }
 }

@@ -90,11 +90,9 @@ pub fn SectionPage(section: Section) -> impl IntoView {
                     // TODO(#6) health; TODO(#7) and TODO(#8) reports; TODO(#9) audit.
                     view! {
                         <div>
-                        <h1 class="text-2xl font-semibold">{section.label()}</h1>
-                        <p class="mt-4 rounded border border-dashed border-slate-300 p-6 \
-                                  text-slate-600">
-                            {t!("section.not_yet").to_string()}
-                        </p>
+                            <h1 class="text-2xl font-semibold">{section.label()}</h1>
+                            <p class="mt-4 rounded border border-dashed border-slate-300 p-6 \
+                            text-slate-600">{t!("section.not_yet").to_string()}</p>
                         </div>
                     }
                         .into_any()

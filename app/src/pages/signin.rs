@@ -33,7 +33,9 @@ pub fn SignInPage() -> impl IntoView {
             "mt-4 rounded border border-sky-200 bg-sky-50 p-3"
         };
         Some(view! {
-            <p role=if alert { "alert" } else { "status" } class=class>{text.to_string()}</p>
+            <p role=if alert { "alert" } else { "status" } class=class>
+                {text.to_string()}
+            </p>
         })
     };
 
@@ -45,7 +47,7 @@ pub fn SignInPage() -> impl IntoView {
             <a
                 href=href
                 class="mt-6 inline-block rounded bg-sky-700 px-4 py-2 font-medium text-white \
-                       hover:bg-sky-800"
+                hover:bg-sky-800"
             >
                 {t!("signin.button").to_string()}
             </a>

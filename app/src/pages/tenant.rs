@@ -38,14 +38,19 @@ pub fn TenantPage() -> impl IntoView {
     let page = Resource::new(move || tenant.get(), move |tenant| load(rights, tenant));
 
     view! {
-        <Transition fallback=|| view! { <p>{t!("error.loading").to_string()}</p> }>
+        <Transition fallback=|| {
+            view! { <p>{t!("error.loading").to_string()}</p> }
+        }>
             {move || Suspend::new(async move {
-                or_error_panel(page.await, |view| match view {
-                    TenantView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
-                    TenantView::Held { held, overview, settings } => {
-                        view! { <TenantOverview held overview settings /> }.into_any()
-                    }
-                })
+                or_error_panel(
+                    page.await,
+                    |view| match view {
+                        TenantView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
+                        TenantView::Held { held, overview, settings } => {
+                            view! { <TenantOverview held overview settings /> }.into_any()
+                        }
+                    },
+                )
             })}
         </Transition>
     }

@@ -92,20 +92,41 @@ pub fn UserPage() -> impl IntoView {
 
     view! {
         <Notice notice=state.notice />
-        <Transition fallback=|| view! { <p>{t!("error.loading").to_string()}</p> }>
+        <Transition fallback=|| {
+            view! { <p>{t!("error.loading").to_string()}</p> }
+        }>
             {move || Suspend::new(async move {
-                or_error_panel(page.await, |view| match view {
-                    UserView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
-                    UserView::Held { held, detail, access, security, group_search, group_page } => {
-                        match detail {
-                            Ok(detail) => view! {
-                                <UserPanels held detail access security group_search group_page />
+                or_error_panel(
+                    page.await,
+                    |view| match view {
+                        UserView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
+                        UserView::Held {
+                            held,
+                            detail,
+                            access,
+                            security,
+                            group_search,
+                            group_page,
+                        } => {
+                            match detail {
+                                Ok(detail) => {
+                                    view! {
+                                        <UserPanels
+                                            held
+                                            detail
+                                            access
+                                            security
+                                            group_search
+                                            group_page
+                                        />
+                                    }
+                                        .into_any()
+                                }
+                                Err(error) => view! { <ErrorPanel error /> }.into_any(),
                             }
-                            .into_any(),
-                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
                         }
-                    }
-                })
+                    },
+                )
             })}
         </Transition>
     }
@@ -147,7 +168,7 @@ fn Notice(notice: RwSignal<Option<Result<String, AppError>>>) -> impl IntoView {
                 <p
                     role="status"
                     class="mb-4 rounded border border-emerald-300 bg-emerald-50 p-3 \
-                           text-emerald-900"
+                    text-emerald-900"
                 >
                     {message}
                 </p>
@@ -155,7 +176,8 @@ fn Notice(notice: RwSignal<Option<Result<String, AppError>>>) -> impl IntoView {
             .into_any(),
             Err(error) => {
                 let field = error.field.clone().map(|f| {
-                    view! { <span class="ml-1 text-sm">{t!("user.field", field = f).to_string()}</span> }
+                    let text = t!("user.field", field = f).to_string();
+                    view! { <span class="ml-1 text-sm">{text}</span> }
                 });
                 view! {
                     <div class="mb-4">
@@ -207,7 +229,9 @@ fn UserPanels(
                 </a>
                 <div class="mt-1 flex flex-wrap items-center gap-3">
                     <h1 class="text-2xl font-semibold">{detail.username.clone()}</h1>
-                    <span class="rounded bg-slate-100 px-2 py-0.5 text-sm">{status.to_string()}</span>
+                    <span class="rounded bg-slate-100 px-2 py-0.5 text-sm">
+                        {status.to_string()}
+                    </span>
                     {locked}
                 </div>
                 <p class="text-sm text-slate-600">{created}</p>
@@ -215,9 +239,20 @@ fn UserPanels(
             </div>
             <actions::ActionsPanel held=held.clone() detail=detail.clone() />
             <profile::ProfilePanel held=held.clone() detail=detail.clone() />
-            {or_error_panel(access, |access| view! {
-                <access::AccessPanel held=held.clone() id=detail.id.clone() access group_search group_page />
-            })}
+            {or_error_panel(
+                access,
+                |access| {
+                    view! {
+                        <access::AccessPanel
+                            held=held.clone()
+                            id=detail.id.clone()
+                            access
+                            group_search
+                            group_page
+                        />
+                    }
+                },
+            )}
             {security}
         </div>
     }

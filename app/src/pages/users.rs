@@ -42,14 +42,19 @@ pub fn UsersPage() -> impl IntoView {
     );
 
     view! {
-        <Transition fallback=|| view! { <p>{t!("error.loading").to_string()}</p> }>
+        <Transition fallback=|| {
+            view! { <p>{t!("error.loading").to_string()}</p> }
+        }>
             {move || Suspend::new(async move {
-                or_error_panel(page.await, |view| match view {
-                    UsersView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
-                    UsersView::Held { held, search, found } => {
-                        view! { <UsersPanel held search found /> }.into_any()
-                    }
-                })
+                or_error_panel(
+                    page.await,
+                    |view| match view {
+                        UsersView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
+                        UsersView::Held { held, search, found } => {
+                            view! { <UsersPanel held search found /> }.into_any()
+                        }
+                    },
+                )
             })}
         </Transition>
     }
@@ -130,7 +135,9 @@ fn filter_input(
     let label_for = id.clone();
     view! {
         <div>
-            <label for=label_for class="block text-sm font-medium">{label}</label>
+            <label for=label_for class="block text-sm font-medium">
+                {label}
+            </label>
             <input
                 id=id
                 name=name
@@ -157,18 +164,24 @@ fn SearchForm(search: UserSearch) -> impl IntoView {
         || !search.attribute.is_empty();
     let status = search.status.clone();
     let option = move |value: &'static str, label: String| {
-        view! { <option value=value selected=status == value>{label}</option> }
+        view! {
+            <option value=value selected=status == value>
+                {label}
+            </option>
+        }
     };
 
     view! {
         <Form method="GET" action="">
-            <div
-                role="search"
-                class="mt-4 rounded border border-slate-200 bg-white p-4"
-            >
+            <div role="search" class="mt-4 rounded border border-slate-200 bg-white p-4">
                 <div class="flex flex-wrap items-end gap-3">
                     <div class="min-w-48 flex-1">
-                        {filter_input("q", "search", t!("users.search").to_string(), search.q.clone())}
+                        {filter_input(
+                            "q",
+                            "search",
+                            t!("users.search").to_string(),
+                            search.q.clone(),
+                        )}
                     </div>
                     <div>
                         <label for="filter-status" class="block text-sm font-medium">
@@ -197,28 +210,45 @@ fn SearchForm(search: UserSearch) -> impl IntoView {
                         {t!("users.by_field").to_string()}
                     </summary>
                     <div class="mt-2 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-                        {filter_input("username", "search",
+                        {filter_input(
+                            "username",
+                            "search",
                             t!("users.username").to_string(),
                             search.username.clone(),
                         )}
-                        {filter_input("email", "search", t!("users.email").to_string(), search.email.clone())}
-                        {filter_input("first_name", "search",
+                        {filter_input(
+                            "email",
+                            "search",
+                            t!("users.email").to_string(),
+                            search.email.clone(),
+                        )}
+                        {filter_input(
+                            "first_name",
+                            "search",
                             t!("users.first_name").to_string(),
                             search.first_name.clone(),
                         )}
-                        {filter_input("last_name", "search",
+                        {filter_input(
+                            "last_name",
+                            "search",
                             t!("users.last_name").to_string(),
                             search.last_name.clone(),
                         )}
-                        {filter_input("attribute", "search",
+                        {filter_input(
+                            "attribute",
+                            "search",
                             t!("users.attribute").to_string(),
                             search.attribute.clone(),
                         )}
-                        {filter_input("created_from", "date",
+                        {filter_input(
+                            "created_from",
+                            "date",
                             t!("users.created_from").to_string(),
                             search.created_from.clone(),
                         )}
-                        {filter_input("created_to", "date",
+                        {filter_input(
+                            "created_to",
+                            "date",
                             t!("users.created_to").to_string(),
                             search.created_to.clone(),
                         )}
@@ -236,7 +266,9 @@ fn UserTable(tenant: String, search: UserSearch, found: UserPageResponse) -> imp
         return view! {
             <p class="mt-4 text-slate-600">
                 {t!("users.past_end", total = found.total).to_string()} " "
-                <a href=first class="underline">{t!("users.first_page").to_string()}</a>
+                <a href=first class="underline">
+                    {t!("users.first_page").to_string()}
+                </a>
             </p>
         }
         .into_any();
@@ -254,11 +286,17 @@ fn UserTable(tenant: String, search: UserSearch, found: UserPageResponse) -> imp
     };
     let previous = (found.page > 0).then(|| {
         view! {
-            <a href=link(found.page - 1) class="underline">{t!("users.previous").to_string()}</a>
+            <a href=link(found.page - 1) class="underline">
+                {t!("users.previous").to_string()}
+            </a>
         }
     });
     let next = (last < found.total).then(|| {
-        view! { <a href=link(found.page + 1) class="underline">{t!("users.next").to_string()}</a> }
+        view! {
+            <a href=link(found.page + 1) class="underline">
+                {t!("users.next").to_string()}
+            </a>
+        }
     });
     let rows =
         found.users.into_iter().map(|user| view! { <UserRowView tenant=tenant.clone() user /> });
@@ -269,22 +307,33 @@ fn UserTable(tenant: String, search: UserSearch, found: UserPageResponse) -> imp
                 <caption class="sr-only">{t!("users.title").to_string()}</caption>
                 <thead class="bg-slate-100">
                     <tr>
-                        <th scope="col" class="px-3 py-2">{t!("users.username").to_string()}</th>
-                        <th scope="col" class="px-3 py-2">{t!("users.name").to_string()}</th>
-                        <th scope="col" class="px-3 py-2">{t!("users.email").to_string()}</th>
-                        <th scope="col" class="px-3 py-2">{t!("users.status").to_string()}</th>
-                        <th scope="col" class="px-3 py-2">{t!("users.locked").to_string()}</th>
-                        <th scope="col" class="px-3 py-2">{t!("users.created").to_string()}</th>
-                        <th scope="col" class="px-3 py-2">{t!("users.last_sign_in").to_string()}</th>
+                        <th scope="col" class="px-3 py-2">
+                            {t!("users.username").to_string()}
+                        </th>
+                        <th scope="col" class="px-3 py-2">
+                            {t!("users.name").to_string()}
+                        </th>
+                        <th scope="col" class="px-3 py-2">
+                            {t!("users.email").to_string()}
+                        </th>
+                        <th scope="col" class="px-3 py-2">
+                            {t!("users.status").to_string()}
+                        </th>
+                        <th scope="col" class="px-3 py-2">
+                            {t!("users.locked").to_string()}
+                        </th>
+                        <th scope="col" class="px-3 py-2">
+                            {t!("users.created").to_string()}
+                        </th>
+                        <th scope="col" class="px-3 py-2">
+                            {t!("users.last_sign_in").to_string()}
+                        </th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">{rows.collect_view()}</tbody>
             </table>
         </div>
-        <nav
-            aria-label=t!("users.pages").to_string()
-            class="mt-2 flex items-center gap-4 text-sm"
-        >
+        <nav aria-label=t!("users.pages").to_string() class="mt-2 flex items-center gap-4 text-sm">
             <span>
                 {t!("users.showing", first = first, last = last, total = found.total).to_string()}
             </span>

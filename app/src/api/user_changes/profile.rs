@@ -12,12 +12,7 @@ use crate::ssr::{fail, from_keycloak};
 use crate::{AppError, ErrorKind};
 
 /// The fields Keycloak keeps at the top of a user representation, not among its attributes.
-const BUILTIN: [(&str, &str); 4] = [
-    ("username", "username"),
-    ("email", "email"),
-    ("firstName", "firstName"),
-    ("lastName", "lastName"),
-];
+const BUILTIN: [&str; 4] = ["username", "email", "firstName", "lastName"];
 
 /// Unmanaged-attribute policies under which an administrator may write an attribute the
 /// profile does not declare.
@@ -141,12 +136,12 @@ pub fn looks_like_email(value: &str) -> bool {
 
 /// Writes `values` at `name` in the representation; returns the value before and after.
 fn apply(representation: &mut Value, name: &str, values: Vec<String>) -> (Value, Value) {
-    if let Some((_, key)) = BUILTIN.iter().find(|(field, _)| *field == name) {
+    if BUILTIN.contains(&name) {
         // Keycloak leaves out an empty field: absent and empty are the same value.
         let before =
-            representation.get(*key).cloned().filter(|v| !v.is_null()).unwrap_or(json!(""));
+            representation.get(name).cloned().filter(|v| !v.is_null()).unwrap_or(json!(""));
         let after = values.into_iter().next().map(Value::String).unwrap_or(json!(""));
-        representation[*key] = after.clone();
+        representation[name] = after.clone();
         return (before, after);
     }
     if !representation.get("attributes").is_some_and(Value::is_object) {
@@ -162,7 +157,7 @@ fn apply(representation: &mut Value, name: &str, values: Vec<String>) -> (Value,
 pub fn lost(plan: &Plan, after: &UserRecord) -> Vec<String> {
     plan.changes
         .iter()
-        .filter(|(name, _, _)| !BUILTIN.iter().any(|(field, _)| field == name))
+        .filter(|(name, _, _)| !BUILTIN.contains(&name.as_str()))
         .filter(|(name, _, _)| name != "requiredActions")
         .filter(|(name, _, wanted)| {
             let kept = after.attributes.get(name).cloned().unwrap_or_default();

@@ -14,7 +14,7 @@ use super::{
     ConsentRow, CredentialRow, EventRow, GroupRow, LinkedIdentity, LockoutStatus, ProfileField,
     RoleRow, SessionRow, UserDetailResponse, UserRow,
 };
-use crate::ssr::from_keycloak;
+use crate::ssr::{explain_keycloak, from_keycloak};
 use crate::{AppError, ErrorKind};
 
 /// The client whose roles administer the realm itself: every one of them is privileged.
@@ -24,7 +24,7 @@ pub const REALM_MANAGEMENT: &str = "realm-management";
 pub fn search_error(err: KeycloakError) -> AppError {
     match err {
         KeycloakError::Timeout { .. } => {
-            let _ = from_keycloak(err);
+            explain_keycloak(err);
             crate::ssr::fail(AppError::new(
                 ErrorKind::Unavailable,
                 "The search took too long; narrow it (a longer prefix, a field filter) and try \
@@ -188,8 +188,7 @@ pub fn group(group: GroupBrief) -> GroupRow {
 /// Whether a role is privileged: a role of the realm-management client, or one whose
 /// attribute `privileged` is `true`.
 pub fn is_privileged(role: &RoleBrief, client_id: Option<&str>) -> bool {
-    client_id == Some(REALM_MANAGEMENT)
-        || role.attributes.get("privileged").is_some_and(|v| v.iter().any(|v| v == "true"))
+    client_id == Some(REALM_MANAGEMENT) || role.is_privileged()
 }
 
 /// Whether joining the group hands out a privileged role: any role the group or one of its

@@ -186,27 +186,26 @@ impl UserSearch {
         }
         Ok(filter)
     }
+}
 
-    /// The Keycloak query of this search for a page of `page_size`.
+impl SearchFilter {
+    /// Keycloak's query for these filters, `max` users from `first` (the creation range is the
+    /// console's own, and stays out of it).
     #[cfg(feature = "ssr")]
-    pub fn to_query(
-        &self,
-        page_size: u32,
-    ) -> Result<cloudtrust_backend::keycloak::UserQuery, AppError> {
-        let filter = self.filter()?;
-        let [username, email, first_name, last_name] = filter.fields;
-        Ok(cloudtrust_backend::keycloak::UserQuery {
-            search: filter.search,
+    pub fn to_query(&self, first: u32, max: u32) -> cloudtrust_backend::keycloak::UserQuery {
+        let [username, email, first_name, last_name] = self.fields.clone();
+        cloudtrust_backend::keycloak::UserQuery {
+            search: self.search.clone(),
             username,
             email,
             first_name,
             last_name,
-            attributes: filter.attributes,
-            enabled: filter.enabled,
+            attributes: self.attributes.clone(),
+            enabled: self.enabled,
             email_verified: None,
-            first: self.page.saturating_mul(page_size),
-            max: page_size,
-        })
+            first,
+            max,
+        }
     }
 }
 

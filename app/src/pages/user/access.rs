@@ -31,8 +31,7 @@ pub(crate) fn AccessPanel(
             let group_id = g.id.clone();
             view! {
                 <ActionForm action=change>
-                    {hidden}
-                    <input type="hidden" name="group_id" value=group_id />
+                    {hidden} <input type="hidden" name="group_id" value=group_id />
                     <input type="hidden" name="member" value="false" />
                     <button type="submit" class="text-sm underline" aria-label=label>
                         {t!("user.remove").to_string()}
@@ -40,7 +39,12 @@ pub(crate) fn AccessPanel(
                 </ActionForm>
             }
         });
-        view! { <li class="flex items-center justify-between gap-2 py-1"><span>{g.path.clone()}</span>{remove}</li> }
+        view! {
+            <li class="flex items-center justify-between gap-2 py-1">
+                <span>{g.path.clone()}</span>
+                {remove}
+            </li>
+        }
     });
     let shown_to = u64::from(group_page) * u64::from(PAGE_SIZE) + access.groups.len() as u64;
     let page_link = |page: u32| {
@@ -49,24 +53,50 @@ pub(crate) fn AccessPanel(
             crate::components::error_panel::encode_component(&group_search)
         )
     };
-    let previous = (group_page > 0).then(|| view! { <a href=page_link(group_page - 1) class="underline">{t!("users.previous").to_string()}</a> });
-    let next = (shown_to < access.groups_total).then(|| view! { <a href=page_link(group_page + 1) class="underline">{t!("users.next").to_string()}</a> });
+    let previous = (group_page > 0).then(|| {
+        view! {
+            <a href=page_link(group_page - 1) class="underline">
+                {t!("users.previous").to_string()}
+            </a>
+        }
+    });
+    let next = (shown_to < access.groups_total).then(|| {
+        view! {
+            <a href=page_link(group_page + 1) class="underline">
+                {t!("users.next").to_string()}
+            </a>
+        }
+    });
     let group_picker =
         can_change.then(|| view! { <GroupPicker tenant=held.tenant.clone() id=id.clone() /> });
     let role_picker =
         can_change.then(|| view! { <RolePicker tenant=held.tenant.clone() id=id.clone() /> });
 
     view! {
-        <section aria-labelledby="access-title" class="rounded border border-slate-200 bg-white p-4">
-            <h2 id="access-title" class="text-lg font-semibold">{t!("user.access").to_string()}</h2>
+        <section
+            aria-labelledby="access-title"
+            class="rounded border border-slate-200 bg-white p-4"
+        >
+            <h2 id="access-title" class="text-lg font-semibold">
+                {t!("user.access").to_string()}
+            </h2>
             <div class="mt-2 grid gap-6 md:grid-cols-2">
                 <div>
-                    <h3 class="font-medium">{t!("user.groups", count = access.groups_total).to_string()}</h3>
+                    <h3 class="font-medium">
+                        {t!("user.groups", count = access.groups_total).to_string()}
+                    </h3>
                     <Form method="GET" action="">
-                        <label for="group-filter" class="sr-only">{t!("user.filter_groups").to_string()}</label>
-                        <input id="group-filter" name="groups" type="search" value=group_search.clone()
+                        <label for="group-filter" class="sr-only">
+                            {t!("user.filter_groups").to_string()}
+                        </label>
+                        <input
+                            id="group-filter"
+                            name="groups"
+                            type="search"
+                            value=group_search.clone()
                             placeholder=t!("user.filter_groups").to_string()
-                            class="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
+                            class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+                        />
                     </Form>
                     <ul class="mt-2 divide-y divide-slate-100">{groups.collect_view()}</ul>
                     <p class="mt-1 flex gap-3 text-sm">{previous}{next}</p>
@@ -98,15 +128,21 @@ fn RoleList(held: TenantRights, id: String, roles: Vec<RoleRow>) -> impl IntoVie
             None => role.name.clone(),
         };
         let how = if role.direct { t!("user.direct") } else { t!("user.inherited") };
-        let privileged = role.privileged.then(|| view! { <span class="ml-1 rounded bg-amber-100 px-1 text-xs">{t!("user.privileged").to_string()}</span> });
+        let privileged = role.privileged.then(|| {
+            view! {
+                <span class="ml-1 rounded bg-amber-100 px-1 text-xs">
+                    {t!("user.privileged").to_string()}
+                </span>
+            }
+        });
         let remove = (role.direct && may(&role)).then(|| {
             let hidden = target(&held.tenant, &id);
             let label = t!("user.revoke_role", role = name.clone()).to_string();
-            let (client_uuid, role_name) = (role.client_uuid.clone().unwrap_or_default(), role.name.clone());
+            let (client_uuid, role_name) =
+                (role.client_uuid.clone().unwrap_or_default(), role.name.clone());
             view! {
                 <ActionForm action=change>
-                    {hidden}
-                    <input type="hidden" name="client_uuid" value=client_uuid />
+                    {hidden} <input type="hidden" name="client_uuid" value=client_uuid />
                     <input type="hidden" name="role" value=role_name />
                     <input type="hidden" name="granted" value="false" />
                     <button type="submit" class="text-sm underline" aria-label=label>
@@ -117,7 +153,10 @@ fn RoleList(held: TenantRights, id: String, roles: Vec<RoleRow>) -> impl IntoVie
         });
         view! {
             <li class="flex items-center justify-between gap-2 py-1">
-                <span>{name.clone()} <span class="ml-1 text-xs text-slate-500">{how.to_string()}</span>{privileged}</span>
+                <span>
+                    {name.clone()}
+                    <span class="ml-1 text-xs text-slate-500">{how.to_string()}</span>{privileged}
+                </span>
                 {remove}
             </li>
         }
@@ -148,7 +187,9 @@ fn GroupPicker(tenant: String, id: String) -> impl IntoView {
     let found = move || {
         search.value().get().map(|result| match result {
             Err(error) => view! { <ErrorPanel error /> }.into_any(),
-            Ok(found) if found.groups.is_empty() => view! { <p class="text-sm">{t!("user.no_group").to_string()}</p> }.into_any(),
+            Ok(found) if found.groups.is_empty() => {
+                view! { <p class="text-sm">{t!("user.no_group").to_string()}</p> }.into_any()
+            }
             Ok(found) => {
                 let rows = found.groups.into_iter().map(|g| {
                     let hidden = target(&tenant, &id);
@@ -157,29 +198,63 @@ fn GroupPicker(tenant: String, id: String) -> impl IntoView {
                         <li class="flex items-center justify-between gap-2 py-1">
                             <span>{g.path.clone()}</span>
                             <ActionForm action=change>
-                                {hidden}
-                                <input type="hidden" name="group_id" value=g.id />
+                                {hidden} <input type="hidden" name="group_id" value=g.id />
                                 <input type="hidden" name="member" value="true" />
-                                <button type="submit" class="text-sm underline" aria-label=label>{t!("user.add").to_string()}</button>
+                                <button type="submit" class="text-sm underline" aria-label=label>
+                                    {t!("user.add").to_string()}
+                                </button>
                             </ActionForm>
                         </li>
                     }
                 });
-                let more = (u64::from(found.page + 1) * u64::from(crate::api::membership::PICKER_SIZE) < found.total).then(|| {
-                    let run = run.clone();
-                    view! { <button type="button" class="text-sm underline" on:click=move |_| { page.update(|p| *p += 1); run(); }>{t!("users.next").to_string()}</button> }
-                });
-                view! { <div><p class="text-sm text-slate-600">{t!("user.groups_found", count = found.total).to_string()}</p><ul class="divide-y divide-slate-100">{rows.collect_view()}</ul>{more}</div> }.into_any()
+                let more = (u64::from(found.page + 1)
+                    * u64::from(crate::api::membership::PICKER_SIZE)
+                    < found.total)
+                    .then(|| {
+                        let run = run.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="text-sm underline"
+                                on:click=move |_| {
+                                    page.update(|p| *p += 1);
+                                    run();
+                                }
+                            >
+                                {t!("users.next").to_string()}
+                            </button>
+                        }
+                    });
+                view! {
+                    <div>
+                        <p class="text-sm text-slate-600">
+                            {t!("user.groups_found", count = found.total).to_string()}
+                        </p>
+                        <ul class="divide-y divide-slate-100">{rows.collect_view()}</ul>
+                        {more}
+                    </div>
+                }
+                .into_any()
             }
         })
     };
 
     view! {
         <div class="mt-3 rounded border border-slate-200 p-3">
-            <label for="group-picker" class="block text-sm font-medium">{t!("user.add_group").to_string()}</label>
-            <input id="group-picker" type="search" class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+            <label for="group-picker" class="block text-sm font-medium">
+                {t!("user.add_group").to_string()}
+            </label>
+            <input
+                id="group-picker"
+                type="search"
+                class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
                 placeholder=t!("user.type_group").to_string()
-                on:input=move |ev| { text.set(event_target_value(&ev)); page.set(0); run_input(); } />
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    page.set(0);
+                    run_input();
+                }
+            />
             {found}
         </div>
     }

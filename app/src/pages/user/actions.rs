@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use rust_i18n::t;
 
 use super::UserPageState;
-use crate::api::lifecycle::{DeleteUser, OffboardUser, StepOutcome};
+use crate::api::lifecycle::{DeleteUser, OffboardUser};
 use crate::api::user_changes::{
     REQUIRED_ACTIONS, ResetPassword, SendActionsEmail, SetUserEnabled, SignOutUser, UnlockUser,
 };
@@ -45,8 +45,9 @@ pub(crate) fn ActionsPanel(held: TenantRights, detail: UserDetailResponse) -> im
             let hidden = target(&tenant, &id);
             view! {
                 <ActionForm action=unlock>
-                    {hidden}
-                    <button type="submit" class=BUTTON>{t!("user.unlock").to_string()}</button>
+                    {hidden} <button type="submit" class=BUTTON>
+                        {t!("user.unlock").to_string()}
+                    </button>
                 </ActionForm>
             }
         });
@@ -58,9 +59,10 @@ pub(crate) fn ActionsPanel(held: TenantRights, detail: UserDetailResponse) -> im
         let hidden = target(&tenant, &id);
         view! {
             <ActionForm action=enable>
-                {hidden}
-                <input type="hidden" name="enabled" value=next />
-                <button type="submit" class=BUTTON>{label.to_string()}</button>
+                {hidden} <input type="hidden" name="enabled" value=next />
+                <button type="submit" class=BUTTON>
+                    {label.to_string()}
+                </button>
             </ActionForm>
             {unlock_form}
         }
@@ -69,8 +71,9 @@ pub(crate) fn ActionsPanel(held: TenantRights, detail: UserDetailResponse) -> im
         let hidden = target(&tenant, &id);
         view! {
             <ActionForm action=sign_out>
-                {hidden}
-                <button type="submit" class=BUTTON>{t!("user.sign_out").to_string()}</button>
+                {hidden} <button type="submit" class=BUTTON>
+                    {t!("user.sign_out").to_string()}
+                </button>
             </ActionForm>
         }
     });
@@ -80,8 +83,13 @@ pub(crate) fn ActionsPanel(held: TenantRights, detail: UserDetailResponse) -> im
     let leaver = view! { <LeaverForms held=held.clone() detail=detail.clone() /> };
 
     view! {
-        <section aria-labelledby="actions-title" class="rounded border border-slate-200 bg-white p-4">
-            <h2 id="actions-title" class="text-lg font-semibold">{t!("user.actions").to_string()}</h2>
+        <section
+            aria-labelledby="actions-title"
+            class="rounded border border-slate-200 bg-white p-4"
+        >
+            <h2 id="actions-title" class="text-lg font-semibold">
+                {t!("user.actions").to_string()}
+            </h2>
             <div class="mt-2 flex flex-wrap gap-2">{lock_controls} {sign_out_form}</div>
             {credentials}
             {leaver}
@@ -115,9 +123,13 @@ fn CredentialForms(tenant: String, id: String) -> impl IntoView {
         <div class="mt-4 grid gap-4 md:grid-cols-2">
             <ActionForm action=reset>
                 <fieldset class="rounded border border-slate-200 p-3">
-                    <legend class="px-1 font-medium">{t!("user.reset_password").to_string()}</legend>
+                    <legend class="px-1 font-medium">
+                        {t!("user.reset_password").to_string()}
+                    </legend>
                     {hidden_reset}
-                    <label for="new-password" class="block text-sm">{t!("user.new_password").to_string()}</label>
+                    <label for="new-password" class="block text-sm">
+                        {t!("user.new_password").to_string()}
+                    </label>
                     <input
                         id="new-password"
                         name="password"
@@ -126,7 +138,13 @@ fn CredentialForms(tenant: String, id: String) -> impl IntoView {
                         class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
                     />
                     <label for="temporary" class="mt-2 flex items-center gap-1 text-sm">
-                        <input id="temporary" type="checkbox" name="temporary" value="true" checked />
+                        <input
+                            id="temporary"
+                            type="checkbox"
+                            name="temporary"
+                            value="true"
+                            checked
+                        />
                         {t!("user.temporary").to_string()}
                     </label>
                     <button type="submit" class=format!("{BUTTON} mt-2")>
@@ -139,7 +157,9 @@ fn CredentialForms(tenant: String, id: String) -> impl IntoView {
                     <legend class="px-1 font-medium">{t!("user.email_actions").to_string()}</legend>
                     {hidden_email}
                     <div class="text-sm">{action_boxes.collect_view()}</div>
-                    <label for="lifespan" class="mt-2 block text-sm">{t!("user.lifespan").to_string()}</label>
+                    <label for="lifespan" class="mt-2 block text-sm">
+                        {t!("user.lifespan").to_string()}
+                    </label>
                     <input
                         id="lifespan"
                         name="lifespan_hours"
@@ -164,23 +184,7 @@ fn LeaverForms(held: TenantRights, detail: UserDetailResponse) -> impl IntoView 
     let (tenant, id) = (held.tenant.clone(), detail.id.clone());
     let offboard = ServerAction::<OffboardUser>::new();
     state.watch(offboard, |done| {
-        let parts: Vec<String> = done
-            .steps
-            .iter()
-            .map(|s| {
-                let how = match s.outcome {
-                    StepOutcome::Done => t!("step.done"),
-                    StepOutcome::Failed => t!("step.failed"),
-                    StepOutcome::NotRun => t!("step.not_run"),
-                };
-                format!(
-                    "{}: {}{}",
-                    s.step,
-                    how,
-                    s.message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default()
-                )
-            })
-            .collect();
+        let parts: Vec<String> = done.steps.iter().map(|s| s.describe()).collect();
         t!("user.offboarded", steps = parts.join("; ")).to_string()
     });
     let delete = ServerAction::<DeleteUser>::new();
@@ -218,7 +222,10 @@ fn LeaverForms(held: TenantRights, detail: UserDetailResponse) -> impl IntoView 
             <ActionForm action=delete>
                 <fieldset class="rounded border border-rose-200 p-3">
                     <legend class="px-1 font-medium">{t!("user.delete").to_string()}</legend>
-                    <p class="text-sm">{t!("user.delete_explained", username = detail.username.clone()).to_string()}</p>
+                    <p class="text-sm">
+                        {t!("user.delete_explained", username = detail.username.clone())
+                            .to_string()}
+                    </p>
                     {hidden}
                     <label for="confirm-username" class="mt-2 block text-sm">
                         {t!("user.delete_type").to_string()}

@@ -64,21 +64,28 @@ pub(crate) fn ProfilePanel(held: TenantRights, detail: UserDetailResponse) -> im
         }
     });
     let save = editable.then(|| {
-        view! { <button type="submit" class=format!("{BUTTON} mt-3")>{t!("user.save").to_string()}</button> }
+        view! {
+            <button type="submit" class=format!("{BUTTON} mt-3")>
+                {t!("user.save").to_string()}
+            </button>
+        }
     });
 
     let hidden = target(&held.tenant, &detail.id);
     view! {
-        <section aria-labelledby="profile-title" class="rounded border border-slate-200 bg-white p-4">
-            <h2 id="profile-title" class="text-lg font-semibold">{t!("user.profile").to_string()}</h2>
+        <section
+            aria-labelledby="profile-title"
+            class="rounded border border-slate-200 bg-white p-4"
+        >
+            <h2 id="profile-title" class="text-lg font-semibold">
+                {t!("user.profile").to_string()}
+            </h2>
             <ActionForm action=update>
-                {hidden}
-                <div class="mt-2 grid gap-3 sm:grid-cols-2">{fields}</div>
+                {hidden} <div class="mt-2 grid gap-3 sm:grid-cols-2">{fields}</div>
                 <fieldset class="mt-3">
                     <legend class="font-medium">{t!("user.required_actions").to_string()}</legend>
                     <div class="text-sm">{actions.collect_view()}</div>
-                </fieldset>
-                {save}
+                </fieldset> {save}
             </ActionForm>
             {others}
         </section>
@@ -103,10 +110,18 @@ pub(crate) fn field_input(field: &ProfileField, editable: bool, prefix: &str) ->
     let input = if !field.options.is_empty() {
         let chosen = value.clone();
         let options = field.options.iter().map(|o| {
-            view! { <option value=o.clone() selected=*o == chosen>{o.clone()}</option> }
+            view! {
+                <option value=o.clone() selected=*o == chosen>
+                    {o.clone()}
+                </option>
+            }
         });
         view! {
-            <select id=id.clone() name=name class="mt-1 w-full rounded border border-slate-300 px-2 py-1">
+            <select
+                id=id.clone()
+                name=name
+                class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+            >
                 <option value="">{String::new()}</option>
                 {options.collect_view()}
             </select>
@@ -114,7 +129,12 @@ pub(crate) fn field_input(field: &ProfileField, editable: bool, prefix: &str) ->
         .into_any()
     } else if field.multivalued || field.input_type == "textarea" {
         view! {
-            <textarea id=id.clone() name=name rows="3" class="mt-1 w-full rounded border border-slate-300 px-2 py-1">
+            <textarea
+                id=id.clone()
+                name=name
+                rows="3"
+                class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+            >
                 {value}
             </textarea>
         }
@@ -141,7 +161,9 @@ pub(crate) fn field_input(field: &ProfileField, editable: bool, prefix: &str) ->
 
     view! {
         <div>
-            <label for=id class="block text-sm font-medium">{label}</label>
+            <label for=id class="block text-sm font-medium">
+                {label}
+            </label>
             {input}
         </div>
     }

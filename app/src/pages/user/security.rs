@@ -19,7 +19,18 @@ fn table(caption: String, headers: Vec<String>, rows: AnyView, empty: bool) -> i
         view! {
             <table class="w-full text-left text-sm">
                 <thead>
-                    <tr>{headers.into_iter().map(|h| view! { <th scope="col" class="py-1 pr-3">{h}</th> }).collect_view()}</tr>
+                    <tr>
+                        {headers
+                            .into_iter()
+                            .map(|h| {
+                                view! {
+                                    <th scope="col" class="py-1 pr-3">
+                                        {h}
+                                    </th>
+                                }
+                            })
+                            .collect_view()}
+                    </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">{rows}</tbody>
             </table>
@@ -49,9 +60,20 @@ pub(crate) fn SecurityPanel(
     let may_unlink = held.can(Action::UpdateUser);
     let when = |ms: Option<i64>| ms.filter(|ms| *ms > 0).map(date_time).unwrap_or_default();
 
-    let credentials = security.credentials.iter().map(|c| view! {
-        <tr><td class="py-1 pr-3">{c.kind.clone()}</td><td class="pr-3">{c.label.clone().unwrap_or_default()}</td><td>{when(c.created_ms)}</td></tr>
-    }).collect_view().into_any();
+    let credentials = security
+        .credentials
+        .iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <td class="py-1 pr-3">{c.kind.clone()}</td>
+                    <td class="pr-3">{c.label.clone().unwrap_or_default()}</td>
+                    <td>{when(c.created_ms)}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+        .into_any();
     let sessions = security
         .sessions
         .iter()
@@ -69,31 +91,60 @@ pub(crate) fn SecurityPanel(
         })
         .collect_view()
         .into_any();
-    let identities = security.identities.iter().map(|i| {
-        let hidden = target(&held.tenant, &id);
-        let provider = i.provider.clone();
-        let form = may_unlink.then(|| view! {
-            <ActionForm action=unlink>
-                {hidden}
-                <input type="hidden" name="provider" value=provider />
-                <button type="submit" class="underline">{t!("user.unlink").to_string()}</button>
-            </ActionForm>
-        });
-        view! { <tr><td class="py-1 pr-3">{i.provider.clone()}</td><td class="pr-3">{i.user_name.clone()}</td><td>{form}</td></tr> }
-    }).collect_view().into_any();
-    let consents = security.consents.iter().map(|c| {
-        let hidden = target(&held.tenant, &id);
-        let client_id = c.client_id.clone();
-        let form = may_end.then(|| view! {
-            <ActionForm action=revoke>
-                {hidden}
-                <input type="hidden" name="client_id" value=client_id />
-                <button type="submit" class="underline">{t!("user.revoke").to_string()}</button>
-            </ActionForm>
-        });
-        let offline = if c.offline { t!("tenant.yes") } else { t!("tenant.no") };
-        view! { <tr><td class="py-1 pr-3">{c.client_id.clone()}</td><td class="pr-3">{c.scopes.join(", ")}</td><td class="pr-3">{offline.to_string()}</td><td>{form}</td></tr> }
-    }).collect_view().into_any();
+    let identities = security
+        .identities
+        .iter()
+        .map(|i| {
+            let hidden = target(&held.tenant, &id);
+            let provider = i.provider.clone();
+            let form = may_unlink.then(|| {
+                view! {
+                    <ActionForm action=unlink>
+                        {hidden} <input type="hidden" name="provider" value=provider />
+                        <button type="submit" class="underline">
+                            {t!("user.unlink").to_string()}
+                        </button>
+                    </ActionForm>
+                }
+            });
+            view! {
+                <tr>
+                    <td class="py-1 pr-3">{i.provider.clone()}</td>
+                    <td class="pr-3">{i.user_name.clone()}</td>
+                    <td>{form}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+        .into_any();
+    let consents = security
+        .consents
+        .iter()
+        .map(|c| {
+            let hidden = target(&held.tenant, &id);
+            let client_id = c.client_id.clone();
+            let form = may_end.then(|| {
+                view! {
+                    <ActionForm action=revoke>
+                        {hidden} <input type="hidden" name="client_id" value=client_id />
+                        <button type="submit" class="underline">
+                            {t!("user.revoke").to_string()}
+                        </button>
+                    </ActionForm>
+                }
+            });
+            let offline = if c.offline { t!("tenant.yes") } else { t!("tenant.no") };
+            view! {
+                <tr>
+                    <td class="py-1 pr-3">{c.client_id.clone()}</td>
+                    <td class="pr-3">{c.scopes.join(", ")}</td>
+                    <td class="pr-3">{offline.to_string()}</td>
+                    <td>{form}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+        .into_any();
     let events = security
         .events
         .iter()
@@ -112,14 +163,69 @@ pub(crate) fn SecurityPanel(
         .into_any();
 
     view! {
-        <section aria-labelledby="security-title" class="rounded border border-slate-200 bg-white p-4">
-            <h2 id="security-title" class="text-lg font-semibold">{t!("user.security").to_string()}</h2>
+        <section
+            aria-labelledby="security-title"
+            class="rounded border border-slate-200 bg-white p-4"
+        >
+            <h2 id="security-title" class="text-lg font-semibold">
+                {t!("user.security").to_string()}
+            </h2>
             <p class="text-sm text-slate-600">{t!("user.security_audited").to_string()}</p>
-            {table(t!("user.credentials").to_string(), vec![t!("user.type").to_string(), t!("user.label").to_string(), t!("users.created").to_string()], credentials, security.credentials.is_empty())}
-            {table(t!("user.sessions").to_string(), vec![t!("user.type").to_string(), t!("user.ip").to_string(), t!("user.started").to_string(), t!("user.last_access").to_string(), t!("user.clients").to_string()], sessions, security.sessions.is_empty())}
-            {table(t!("user.identities").to_string(), vec![t!("user.provider").to_string(), t!("users.username").to_string(), String::new()], identities, security.identities.is_empty())}
-            {table(t!("user.consents").to_string(), vec![t!("user.client").to_string(), t!("user.scopes").to_string(), t!("user.offline").to_string(), String::new()], consents, security.consents.is_empty())}
-            {table(t!("user.events").to_string(), vec![t!("user.when").to_string(), t!("user.type").to_string(), t!("user.client").to_string(), t!("user.ip").to_string(), t!("user.error").to_string()], events, security.events.is_empty())}
+            {table(
+                t!("user.credentials").to_string(),
+                vec![
+                    t!("user.type").to_string(),
+                    t!("user.label").to_string(),
+                    t!("users.created").to_string(),
+                ],
+                credentials,
+                security.credentials.is_empty(),
+            )}
+            {table(
+                t!("user.sessions").to_string(),
+                vec![
+                    t!("user.type").to_string(),
+                    t!("user.ip").to_string(),
+                    t!("user.started").to_string(),
+                    t!("user.last_access").to_string(),
+                    t!("user.clients").to_string(),
+                ],
+                sessions,
+                security.sessions.is_empty(),
+            )}
+            {table(
+                t!("user.identities").to_string(),
+                vec![
+                    t!("user.provider").to_string(),
+                    t!("users.username").to_string(),
+                    String::new(),
+                ],
+                identities,
+                security.identities.is_empty(),
+            )}
+            {table(
+                t!("user.consents").to_string(),
+                vec![
+                    t!("user.client").to_string(),
+                    t!("user.scopes").to_string(),
+                    t!("user.offline").to_string(),
+                    String::new(),
+                ],
+                consents,
+                security.consents.is_empty(),
+            )}
+            {table(
+                t!("user.events").to_string(),
+                vec![
+                    t!("user.when").to_string(),
+                    t!("user.type").to_string(),
+                    t!("user.client").to_string(),
+                    t!("user.ip").to_string(),
+                    t!("user.error").to_string(),
+                ],
+                events,
+                security.events.is_empty(),
+            )}
         </section>
     }
 }

@@ -147,7 +147,8 @@ mod tests {
 
     #[test]
     fn a_flat_search_page_reads_as_the_matches_with_their_full_paths() {
-        // What Keycloak 26.7 answered to `/groups?search=ing&populateHierarchy=false&first=1&max=2`.
+        // What Keycloak 26.7 answered to
+        // `/groups?search=ing&populateHierarchy=false&first=1&max=2`.
         let page = r#"[
             {"id": "4718", "name": "Controlling", "path": "/Finance/Controlling",
              "parentId": "4db2", "subGroupCount": 0, "subGroups": [],

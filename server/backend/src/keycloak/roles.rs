@@ -57,20 +57,45 @@ impl KeycloakAdmin {
         realm: &str,
         id: &str,
     ) -> Result<RoleMappings, KeycloakError> {
-        let url = self.admin_url(&[realm, "users", id, "role-mappings"]);
+        Ok(self.user_roles(realm, id).await?.0)
+    }
 
-        let kc: MappingsRepresentation = self.get_json(url, "get role mappings").await?;
+    /// The direct mappings of [`KeycloakAdmin::user_role_mappings`] together with the realm
+    /// roles the user holds in effect, which filling the attributes reads anyway.
+    pub async fn user_roles(
+        &self,
+        realm: &str,
+        id: &str,
+    ) -> Result<(RoleMappings, Vec<RoleBrief>), KeycloakError> {
+        let url = self.admin_url(&[realm, "users", id, "role-mappings"]);
+        let (kc, effective): (MappingsRepresentation, _) = tokio::try_join!(
+            self.get_json(url, "get role mappings"),
+            self.user_effective_realm_roles(realm, id),
+        )?;
         let mut mappings = RoleMappings::from(kc);
 
-        if !mappings.realm.is_empty() {
-            let effective = self.user_effective_realm_roles(realm, id).await?;
-            with_attributes(&mut mappings.realm, &effective);
-        }
+        with_attributes(&mut mappings.realm, &effective);
         for client in &mut mappings.clients {
-            let effective = self.user_effective_client_roles(realm, id, &client.client.id).await?;
-            with_attributes(&mut client.roles, &effective);
+            let full = self.user_effective_client_roles(realm, id, &client.client.id).await?;
+            with_attributes(&mut client.roles, &full);
         }
-        Ok(mappings)
+        Ok((mappings, effective))
+    }
+
+    /// The names of the roles mapped to the user directly, of the realm (`client_uuid` `None`)
+    /// or of one client: one brief call, for when attributes do not matter.
+    pub async fn user_direct_role_names(
+        &self,
+        realm: &str,
+        id: &str,
+        client_uuid: Option<&str>,
+    ) -> Result<Vec<String>, KeycloakError> {
+        let url = match client_uuid {
+            None => self.admin_url(&[realm, "users", id, "role-mappings", "realm"]),
+            Some(uuid) => self.admin_url(&[realm, "users", id, "role-mappings", "clients", uuid]),
+        };
+        let roles: Vec<RoleBrief> = self.get_json(url, "get direct roles").await?;
+        Ok(roles.into_iter().map(|r| r.name).collect())
     }
 
     /// The realm roles the user holds in effect: direct, through groups, and through composites.
