@@ -11,6 +11,7 @@ pub mod components;
 pub mod error;
 pub mod pages;
 pub mod policy;
+pub mod workflow;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

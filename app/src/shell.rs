@@ -9,7 +9,8 @@ use rust_i18n::t;
 use crate::api::rights::get_rights;
 use crate::components::layout::Layout;
 use crate::pages::{
-    HomePage, NewUserPage, NotFoundPage, Section, SectionPage, SignInPage, TenantPage, UserPage,
+    HomePage, ImportPage, NewRequestPage, NewUserPage, NotFoundPage, RequestPage,
+    RequestSettingsPage, RequestsPage, Section, SectionPage, SignInPage, TenantPage, UserPage,
     UsersPage,
 };
 
@@ -64,10 +65,26 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/t/:tenant/users") view=UsersPage />
                     <Route ssr=SsrMode::Async path=path!("/t/:tenant/users/new") view=NewUserPage />
                     <Route ssr=SsrMode::Async path=path!("/t/:tenant/users/:id") view=UserPage />
+                    <Route ssr=SsrMode::Async path=path!("/t/:tenant/requests") view=RequestsPage />
                     <Route
                         ssr=SsrMode::Async
-                        path=path!("/t/:tenant/requests")
-                        view=|| view! { <SectionPage section=Section::Requests /> }
+                        path=path!("/t/:tenant/requests/new")
+                        view=NewRequestPage
+                    />
+                    <Route
+                        ssr=SsrMode::Async
+                        path=path!("/t/:tenant/requests/import")
+                        view=ImportPage
+                    />
+                    <Route
+                        ssr=SsrMode::Async
+                        path=path!("/t/:tenant/requests/settings")
+                        view=RequestSettingsPage
+                    />
+                    <Route
+                        ssr=SsrMode::Async
+                        path=path!("/t/:tenant/requests/:id")
+                        view=RequestPage
                     />
                     <Route
                         ssr=SsrMode::Async

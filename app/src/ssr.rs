@@ -29,6 +29,10 @@ pub struct ServerContext {
     pub tenants: Arc<TenantDirectory>,
     /// The tenants' settings that decide the look-ups of a user list.
     pub realm_facts: Arc<cloudtrust_backend::realm_facts::RealmFactsCache>,
+    /// The realm people sign in to, whose groups grant the console's roles.
+    pub console_realm: String,
+    /// This instance's name among several, for the request runners' claims.
+    pub instance: String,
 }
 
 /// Who is signed in, as the sign-in established it. Kept in the session, on the server.

@@ -16,6 +16,7 @@ use cloudtrust_app::api::users::{UserSearch, in_created_range as in_range};
 use cloudtrust_app::components::format::date;
 use cloudtrust_app::policy::Action;
 use cloudtrust_app::ssr::{IDENTITY_KEY, Identity};
+use cloudtrust_backend::import::neutralise_formula;
 use cloudtrust_backend::keycloak::{KeycloakAdmin, UserBrief, UserQuery};
 use cloudtrust_backend::store::{AuditEntry, Outcome};
 use futures::stream::{self, StreamExt};
@@ -166,23 +167,13 @@ fn row(user: &UserBrief) -> Vec<u8> {
 
 /// One CSV record: the csv crate quotes as RFC 4180 says; would-be formulas are neutralised
 /// first.
-fn encode(cells: &[String]) -> Vec<u8> {
+pub(crate) fn encode(cells: &[String]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::with_capacity(128));
-    let record = cells.iter().map(|c| neutralise(c));
+    let record = cells.iter().map(|c| neutralise_formula(c).into_owned());
     writer.write_record(record).expect("writing to memory cannot fail");
     writer.into_inner().expect("writing to memory cannot fail")
-}
-
-/// A cell that starts like a formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a `'`
-/// in front, so that a spreadsheet shows it as text.
-pub fn neutralise(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
 }
 
 #[cfg(test)]

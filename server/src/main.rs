@@ -7,6 +7,7 @@ mod auth;
 mod config;
 mod export;
 mod health;
+mod import;
 mod jobs;
 mod logging;
 mod request_id;
@@ -36,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
     let state = AppState::new(config, leptos).await?;
 
     check_keycloak(&state).await;
-    start_jobs(&state.store);
+    start_jobs(&state.store, &state.services);
 
     let address = state.leptos.site_addr;
     let listener = tokio::net::TcpListener::bind(address)
@@ -64,8 +65,19 @@ async fn check_keycloak(state: &AppState) {
     }
 }
 
-fn start_jobs(store: &Store) {
+fn start_jobs(store: &Store, services: &cloudtrust_app::ssr::ServerContext) {
     let holder = uuid::Uuid::new_v4().to_string();
+    let ctx = services.clone();
+    jobs::spawn_leased(
+        store.clone(),
+        "requests",
+        holder.clone(),
+        Duration::from_secs(5),
+        move || {
+            let ctx = ctx.clone();
+            async move { cloudtrust_app::api::requests::run::tick(&ctx).await }
+        },
+    );
     let sessions = store.sessions();
     jobs::spawn_leased(
         store.clone(),

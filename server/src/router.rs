@@ -52,6 +52,12 @@ pub fn build(state: Arc<AppState>) -> Router {
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/export/t/{tenant}/users.csv", get(crate::export::users_csv))
+        .route(
+            "/import/t/{tenant}/users",
+            post(crate::import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::import::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/export/t/{tenant}/requests/{id}/rows.csv", get(crate::import::rows_csv))
         .with_state(state.clone());
 
     let pages = Router::new()

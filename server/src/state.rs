@@ -56,6 +56,8 @@ impl AppState {
             store: store.clone(),
             tenants: Arc::new(tenants),
             realm_facts: Arc::new(realm_facts),
+            console_realm: config.oidc_realm.clone(),
+            instance: uuid::Uuid::new_v4().to_string(),
         };
 
         Ok(Arc::new(AppState { config, store, oidc, leptos, services }))

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::AppError;
 
 #[cfg(feature = "ssr")]
-mod create;
+pub(crate) mod create;
 #[cfg(feature = "ssr")]
-mod offboard;
+pub(crate) mod offboard;
 #[cfg(feature = "ssr")]
 mod steps;
 

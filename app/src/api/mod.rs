@@ -1,9 +1,12 @@
 //! Server functions, grouped by domain. Each one names its [`Action`](crate::policy::Action) in
 //! [`catalogue`] and asks the policy before it acts.
 
+pub mod import;
 pub mod lifecycle;
 pub mod membership;
+pub mod requests;
 pub mod rights;
+pub mod templates;
 pub mod tenants;
 pub mod user_changes;
 pub mod users;
@@ -38,11 +41,35 @@ pub const SERVER_FNS: &[(&str, Action)] = &[
     ("groups/search", Action::ManageMembership),
     ("clients/search", Action::ManageMembership),
     ("roles/search", Action::ManageMembership),
+    ("requests/list", Action::FileRequest),
+    ("requests/inbox", Action::FileRequest),
+    ("requests/notices-read", Action::FileRequest),
+    ("requests/get", Action::FileRequest),
+    ("requests/onboard", Action::FileRequest),
+    ("requests/change-access", Action::FileRequest),
+    ("requests/offboard", Action::FileRequest),
+    ("requests/reset", Action::FileRequest),
+    ("requests/approve", Action::FileRequest),
+    ("requests/reject", Action::FileRequest),
+    ("requests/cancel", Action::FileRequest),
+    ("requests/retry", Action::FileRequest),
+    ("templates/list", Action::FileRequest),
+    ("templates/save", Action::ManageWorkflowPolicy),
+    ("templates/delete", Action::ManageWorkflowPolicy),
+    ("workflow/policy", Action::FileRequest),
+    ("workflow/policy-save", Action::ManageWorkflowPolicy),
+    ("import/preview", Action::ImportUsers),
+    ("import/check", Action::ImportUsers),
+    ("import/submit", Action::ImportUsers),
 ];
 
 /// Routes outside the server functions that serve files, each with its action. The export
 /// answers CSV, which a server function's JSON cannot stream.
-pub const DOWNLOADS: &[(&str, Action)] = &[("/export/t/{tenant}/users.csv", Action::ExportUsers)];
+pub const DOWNLOADS: &[(&str, Action)] = &[
+    ("/export/t/{tenant}/users.csv", Action::ExportUsers),
+    ("/import/t/{tenant}/users", Action::ImportUsers),
+    ("/export/t/{tenant}/requests/{id}/rows.csv", Action::FileRequest),
+];
 
 /// The action a server function endpoint runs, if the catalogue names it.
 pub fn action_of_endpoint(endpoint: &str) -> Option<Action> {

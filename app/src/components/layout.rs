@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use rust_i18n::t;
 
-use super::nav::SectionNav;
+use super::nav::{SectionNav, inbox_resource};
 use super::tenant_switcher::TenantSwitcher;
 use super::user_menu::UserMenu;
 use crate::shell::RightsResource;
@@ -17,6 +17,7 @@ const SKIP_LINK: &str =
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let rights = expect_context::<RightsResource>();
+    let inbox = inbox_resource(rights);
 
     view! {
         <a href="#main" class=SKIP_LINK>
@@ -38,7 +39,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <div class="mx-auto flex max-w-7xl flex-col gap-4 px-4 py-4 md:flex-row">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    rights.await.ok().map(|r| view! { <SectionNav rights=r /> })
+                    rights.await.ok().map(|r| view! { <SectionNav rights=r inbox /> })
                 })}
             </Transition>
             <main id="main" class="min-w-0 flex-1">

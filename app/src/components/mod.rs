@@ -1,5 +1,6 @@
 //! Components shared by the pages: the layout and its parts, and the panels every page uses.
 
+pub mod access_picker;
 pub mod error_panel;
 pub mod format;
 pub mod layout;

@@ -5,8 +5,30 @@ use leptos_router::hooks::use_location;
 use rust_i18n::t;
 
 use super::current_tenant;
+use crate::api::requests::{InboxCounts, get_inbox};
 use crate::pages::Section;
-use crate::policy::EffectiveRights;
+use crate::policy::{Action, EffectiveRights};
+use crate::shell::RightsResource;
+
+/// The counts beside "Requests", when the person files requests in the tenant in the URL.
+pub type InboxResource = Resource<Option<InboxCounts>>;
+
+/// Loads the counts for the tenant in the URL. The layout makes it, outside any suspense
+/// boundary: the navigation renders once the rights are in, which the browser has at once and
+/// the server only later, so a resource made there would come before the page's own in the
+/// browser and after it on the server, and each would read the other's data.
+pub fn inbox_resource(rights: RightsResource) -> InboxResource {
+    let tenant = current_tenant();
+    Resource::new(
+        move || tenant.get(),
+        move |tenant| async move {
+            let tenant = tenant?;
+            let rights = rights.await.ok()?;
+            rights.tenant(&tenant).filter(|held| held.can(Action::FileRequest))?;
+            get_inbox(tenant).await.ok()
+        },
+    )
+}
 
 /// A section link; the current one is marked for the eye and for screen readers alike.
 const LINK: &str = concat!(
@@ -14,9 +36,10 @@ const LINK: &str = concat!(
     "aria-[current=page]:bg-sky-100 aria-[current=page]:font-semibold",
 );
 
-/// The navigation of the tenant in the URL; nothing outside a tenant.
+/// The navigation of the tenant in the URL, with the counts of `inbox` beside "Requests";
+/// nothing outside a tenant.
 #[component]
-pub fn SectionNav(rights: EffectiveRights) -> impl IntoView {
+pub fn SectionNav(rights: EffectiveRights, inbox: InboxResource) -> impl IntoView {
     let tenant = current_tenant();
     let location = use_location();
 
@@ -24,6 +47,8 @@ pub fn SectionNav(rights: EffectiveRights) -> impl IntoView {
         let tenant = tenant.get()?;
         let held = rights.tenant(&tenant)?;
         let base = format!("/t/{tenant}");
+        let requests = format!("{base}/{}", Section::Requests.slug());
+        let approver = held.can(Action::ApproveRequest);
         let path = location.pathname.get();
         let mut links = vec![(base.clone(), t!("nav.overview").to_string())];
         links.extend(
@@ -37,6 +62,8 @@ pub fn SectionNav(rights: EffectiveRights) -> impl IntoView {
                 .iter()
                 .map(|(href, label)| {
                     let current = path == *href;
+                    let badge =
+                        (*href == requests).then(|| view! { <RequestsBadge inbox approver /> });
                     view! {
                         <li>
                             <a
@@ -45,6 +72,7 @@ pub fn SectionNav(rights: EffectiveRights) -> impl IntoView {
                                 class=LINK
                             >
                                 {label.clone()}
+                                {badge}
                             </a>
                         </li>
                     }
@@ -65,5 +93,38 @@ pub fn SectionNav(rights: EffectiveRights) -> impl IntoView {
                 <ul class="hidden rounded border border-slate-200 bg-white md:block">{list}</ul>
             </nav>
         })
+    }
+}
+
+/// How many requests wait for the person (an approver) or are theirs and open; nothing when
+/// none, or until the counts are in.
+#[component]
+fn RequestsBadge(inbox: InboxResource, approver: bool) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let counts = inbox.await?;
+                let count = if approver { counts.waiting_for_me } else { counts.mine_open };
+                let words = if approver {
+                    t!("user_requests.badge_waiting", count = count)
+                } else {
+                    t!("user_requests.badge_mine", count = count)
+                };
+                (count > 0)
+                    .then(|| {
+                        view! {
+                            <span
+                                data-testid="requests-badge"
+                                role="img"
+                                aria-label=words.to_string()
+                                title=words.to_string()
+                                class="ml-1 text-sm font-normal"
+                            >
+                                {format!("({count})")}
+                            </span>
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }

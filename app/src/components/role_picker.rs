@@ -14,11 +14,13 @@ const BUTTON: &str = "rounded border border-slate-300 bg-white px-3 py-1.5 hover
 
 /// Finds a role of the realm or of a client and hands the one picked to `on_pick`. `user`
 /// names the user whose holdings are shown beside each role (empty for a user not yet
-/// created); `pick_label` is the text of each role's button.
+/// created); `pick_label` is the text of each role's button; `id_prefix` keeps the ids of its
+/// fields apart when a page shows more than one picker.
 #[component]
 pub fn RolePicker(
     tenant: String,
     #[prop(optional)] user: String,
+    #[prop(optional)] id_prefix: &'static str,
     on_pick: Callback<RoleRow>,
     pick_label: String,
 ) -> impl IntoView {
@@ -140,11 +142,11 @@ pub fn RolePicker(
                 <button type="button" class=BUTTON on:click=choose_realm>
                     {t!("user.realm_roles").to_string()}
                 </button>
-                <label for="client-picker" class="sr-only">
+                <label for=format!("{id_prefix}client-picker") class="sr-only">
                     {t!("user.find_client").to_string()}
                 </label>
                 <input
-                    id="client-picker"
+                    id=format!("{id_prefix}client-picker")
                     type="search"
                     class="rounded border border-slate-300 px-2 py-1"
                     placeholder=t!("user.find_client").to_string()
@@ -153,11 +155,11 @@ pub fn RolePicker(
             </div>
             {client_list}
             <p class="mt-2 text-sm">{current}</p>
-            <label for="role-picker" class="sr-only">
+            <label for=format!("{id_prefix}role-picker") class="sr-only">
                 {t!("user.find_role").to_string()}
             </label>
             <input
-                id="role-picker"
+                id=format!("{id_prefix}role-picker")
                 type="search"
                 class="mt-1 w-full rounded border border-slate-300 px-2 py-1"
                 placeholder=t!("user.find_role").to_string()

@@ -2,8 +2,13 @@
 //! every call again.
 
 mod home;
+mod import;
+mod new_request;
 mod new_user;
 mod not_found;
+mod request;
+mod request_settings;
+mod requests;
 mod section;
 mod signin;
 mod tenant;
@@ -11,8 +16,13 @@ mod user;
 mod users;
 
 pub use home::HomePage;
+pub use import::ImportPage;
+pub use new_request::NewRequestPage;
 pub use new_user::NewUserPage;
 pub use not_found::{ForbiddenPanel, NotFoundPage};
+pub use request::RequestPage;
+pub use request_settings::RequestSettingsPage;
+pub use requests::RequestsPage;
 pub use section::{Section, SectionPage};
 pub use signin::SignInPage;
 pub use tenant::TenantPage;
@@ -42,6 +52,10 @@ pub const PAGES: &[(&str, PageAccess)] = &[
     ("/t/{tenant}/users/new", PageAccess::Tenant(Action::CreateUser)),
     ("/t/{tenant}/users/{id}", PageAccess::Tenant(Action::ViewUser)),
     ("/t/{tenant}/requests", PageAccess::Tenant(Action::FileRequest)),
+    ("/t/{tenant}/requests/new", PageAccess::Tenant(Action::FileRequest)),
+    ("/t/{tenant}/requests/import", PageAccess::Tenant(Action::ImportUsers)),
+    ("/t/{tenant}/requests/settings", PageAccess::Tenant(Action::FileRequest)),
+    ("/t/{tenant}/requests/{id}", PageAccess::Tenant(Action::FileRequest)),
     ("/t/{tenant}/reports", PageAccess::Tenant(Action::ViewReports)),
     ("/t/{tenant}/backups", PageAccess::Tenant(Action::ViewBackups)),
     ("/t/{tenant}/health", PageAccess::Tenant(Action::ViewHealth)),

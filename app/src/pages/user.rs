@@ -4,6 +4,7 @@
 mod access;
 mod actions;
 mod profile;
+mod requests;
 mod security;
 
 pub(crate) use profile::field_input as profile_field_input;
@@ -238,6 +239,11 @@ fn UserPanels(
                 {federated}
             </div>
             <actions::ActionsPanel held=held.clone() detail=detail.clone() />
+            <requests::RequestPanel
+                held=held.clone()
+                id=detail.id.clone()
+                access=access.clone().ok()
+            />
             <profile::ProfilePanel held=held.clone() detail=detail.clone() />
             {or_error_panel(
                 access,

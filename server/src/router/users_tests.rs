@@ -15,9 +15,11 @@ mod account;
 mod changes;
 mod create;
 mod export;
+mod import;
 mod lifecycle;
 mod membership;
 mod reads;
+mod requests;
 mod search;
 
 use std::sync::Arc;

@@ -34,47 +34,8 @@ pub async fn create(
         _ => generate_username(kc, tenant, &fields).await?,
     };
     fields.insert("username".to_owned(), username.clone());
-    let mut representation = json!({
-        "username": username,
-        "enabled": user.enabled,
-        "emailVerified": user.email_verified,
-        "attributes": {},
-    });
-    for attribute in &profile.attributes {
-        let text = fields.get(&attribute.name).map(|v| v.trim()).unwrap_or_default();
-        let field = convert::field(attribute, Vec::new());
-        if field.required && text.is_empty() {
-            return Err(fail(AppError::invalid(
-                &field.name,
-                format!("{} is required.", field.label),
-            )));
-        }
-        if field.max_length.is_some_and(|max| text.chars().count() as u32 > max) {
-            let message = format!("{} is too long.", field.label);
-            return Err(fail(AppError::invalid(&field.name, message)));
-        }
-        if text.is_empty() || field.name == "username" {
-            continue;
-        }
-        match field.name.as_str() {
-            "email" if !looks_like_email(text) => {
-                return Err(fail(AppError::invalid("email", "This is not an email address.")));
-            }
-            "email" | "firstName" | "lastName" => representation[&field.name] = json!(text),
-            name => {
-                let values: Vec<&str> = if field.multivalued {
-                    text.lines().map(str::trim).filter(|v| !v.is_empty()).collect()
-                } else {
-                    vec![text]
-                };
-                representation["attributes"][name] = json!(values);
-            }
-        }
-    }
-    if let Some(unknown) = fields.keys().find(|k| !profile.is_declared(k)) {
-        let message = format!("The realm's user profile does not declare {unknown}.");
-        return Err(fail(AppError::invalid(unknown, message)));
-    }
+    let mut representation =
+        representation(&profile, &fields, user.enabled, user.email_verified).map_err(fail)?;
 
     let grants = resolve_roles(kc, tenant, &user).await?;
     let groups = resolve_groups(kc, tenant, &user.groups).await?;
@@ -165,6 +126,57 @@ pub async fn create(
     Ok(CreateUserResponse { id, username, generated_password: generated, steps: results })
 }
 
+/// The representation of a new user from the profile's fields (`username` among them), checked
+/// against the realm's user profile: a required field missing, a value too long, an email that
+/// is none, or a field the profile does not declare is refused by name. No credential.
+pub(crate) fn representation(
+    profile: &cloudtrust_backend::keycloak::UserProfileConfig,
+    fields: &std::collections::BTreeMap<String, String>,
+    enabled: bool,
+    email_verified: bool,
+) -> Result<serde_json::Value, AppError> {
+    let mut representation = json!({
+        "username": fields.get("username").map(|u| u.trim().to_lowercase()),
+        "enabled": enabled,
+        "emailVerified": email_verified,
+        "attributes": {},
+    });
+    for attribute in &profile.attributes {
+        let text = fields.get(&attribute.name).map(|v| v.trim()).unwrap_or_default();
+        let field = convert::field(attribute, Vec::new());
+        if field.required && text.is_empty() {
+            return Err(AppError::invalid(&field.name, format!("{} is required.", field.label)));
+        }
+        if field.max_length.is_some_and(|max| text.chars().count() as u32 > max) {
+            let message = format!("{} is too long.", field.label);
+            return Err(AppError::invalid(&field.name, message));
+        }
+        if text.is_empty() || field.name == "username" {
+            continue;
+        }
+        match field.name.as_str() {
+            "email" if !looks_like_email(text) => {
+                return Err(AppError::invalid("email", "This is not an email address."));
+            }
+            "email" | "firstName" | "lastName" => representation[&field.name] = json!(text),
+            name => {
+                let values: Vec<&str> = if field.multivalued {
+                    text.lines().map(str::trim).filter(|v| !v.is_empty()).collect()
+                } else {
+                    vec![text]
+                };
+                representation["attributes"][name] = json!(values);
+            }
+        }
+    }
+    if let Some(unknown) = fields.keys().find(|k| !profile.is_declared(k)) {
+        let message = format!("The realm's user profile does not declare {unknown}.");
+        return Err(AppError::invalid(unknown, message));
+    }
+
+    Ok(representation)
+}
+
 /// Resolves the roles to grant and checks that the caller may grant each: a privileged role
 /// needs a tenant admin. Refused before anything is created.
 async fn resolve_roles(
@@ -221,7 +233,7 @@ async fn resolve_groups(
 
 /// A username from the first and last names (`first.last`, ASCII), with a number added when it
 /// is taken.
-async fn generate_username(
+pub(crate) async fn generate_username(
     kc: &KeycloakAdmin,
     tenant: &str,
     fields: &std::collections::BTreeMap<String, String>,
@@ -260,7 +272,7 @@ async fn generate_username(
 }
 
 /// A lowercase letter or digit with its accent dropped; other characters are left out.
-fn fold_ascii(c: char) -> Option<char> {
+pub(crate) fn fold_ascii(c: char) -> Option<char> {
     const FOLDS: [(&str, char); 8] = [
         ("àáâãäåā", 'a'),
         ("çč", 'c'),

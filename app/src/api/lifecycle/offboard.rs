@@ -68,7 +68,7 @@ pub async fn offboard(
 }
 
 /// Every group of the user, page by page.
-async fn all_groups(
+pub(crate) async fn all_groups(
     kc: &KeycloakAdmin,
     tenant: &str,
     id: &str,

@@ -6,7 +6,10 @@
 
 mod audit;
 mod lease;
+mod request_steps;
+mod requests;
 mod sessions;
+mod tenant_config;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,7 +20,13 @@ use sqlx::{AnyPool, PgPool, SqlitePool};
 
 pub use audit::{AuditEntry, AuditRecord, Outcome};
 pub use lease::Lease;
+pub use request_steps::NoticeRecord;
+pub use requests::{
+    HistoryRecord, Move, NewRequest, NewRow, NewStep, RequestFilter, RequestRecord, RowRecord,
+    StepCounts, StepRecord,
+};
 pub use sessions::SessionBackend;
+pub use tenant_config::TemplateRecord;
 
 /// Which SQL dialect the database speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,3 +140,6 @@ pub(crate) fn now_ms() -> i64 {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod request_tests;

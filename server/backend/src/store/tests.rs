@@ -24,7 +24,7 @@ fn entry(action: &str) -> AuditEntry {
     }
 }
 
-async fn each_store(check: impl AsyncFn(Store)) {
+pub(super) async fn each_store(check: impl AsyncFn(Store)) {
     let (store, dir) = sqlite_store().await;
     check(store).await;
     let _ = std::fs::remove_dir_all(dir);

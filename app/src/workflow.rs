@@ -1,0 +1,15 @@
+//! Provisioning requests as both sides see them: what a request asks for ([`spec`]), the states
+//! it goes through ([`state`]), and each tenant's rules for when a person must approve it
+//! ([`rules`]). Pure types and decisions; storing and running requests is the server's part
+//! (`api::requests`).
+
+pub mod rules;
+pub mod spec;
+pub mod state;
+
+pub use rules::{ApprovalNeed, RequestFacts, WorkflowPolicy};
+pub use spec::{
+    AccessItem, Credential, Person, RequestKind, RequestSpec, ResetMethod, StepAction, StepSubject,
+    Template,
+};
+pub use state::{RequestState, StepState, Transition, TransitionError};

@@ -1,0 +1,514 @@
+//! What a request asks for, and the steps it is turned into.
+//!
+//! A request's [`RequestSpec`] is what the requester chose, as they read it; when the request is
+//! filed the server resolves it into [`StepAction`]s (one call to Keycloak each), which are
+//! stored and run in order. Every step is idempotent, so running one again after a fault or a
+//! restart finishes the work without doing it twice.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The four kinds of request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// Joiners: new users from a template, one or many (a bulk import).
+    Onboard,
+    /// Movers: groups and roles added or taken back.
+    ChangeAccess,
+    /// Leavers: disabled, signed out, access taken back, perhaps deleted later.
+    Offboard,
+    /// A new password or second factor, by email or at next sign-in.
+    CredentialReset,
+}
+
+impl RequestKind {
+    /// Every kind.
+    pub const ALL: [RequestKind; 4] = [
+        RequestKind::Onboard,
+        RequestKind::ChangeAccess,
+        RequestKind::Offboard,
+        RequestKind::CredentialReset,
+    ];
+
+    /// The stable name stored in the database and used in translation keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Onboard => "onboard",
+            RequestKind::ChangeAccess => "change_access",
+            RequestKind::Offboard => "offboard",
+            RequestKind::CredentialReset => "credential_reset",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<RequestKind> {
+        RequestKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// A group or role, as a request names it: with the names a person reads and whether it is
+/// privileged, both resolved when the request is filed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AccessItem {
+    /// A group, by id and path.
+    Group {
+        /// Keycloak's id.
+        id: String,
+        /// The full path, such as `/Sales/EMEA`.
+        path: String,
+        /// Whether it (or a group above it) maps a privileged role.
+        #[serde(default)]
+        privileged: bool,
+    },
+    /// A realm role.
+    RealmRole {
+        /// Its name.
+        name: String,
+        /// Whether it is privileged.
+        #[serde(default)]
+        privileged: bool,
+    },
+    /// A role of a client.
+    ClientRole {
+        /// The client's internal id.
+        client_uuid: String,
+        /// The client's `clientId`.
+        client_id: String,
+        /// The role's name.
+        name: String,
+        /// Whether it is privileged.
+        #[serde(default)]
+        privileged: bool,
+    },
+}
+
+impl AccessItem {
+    /// Whether granting or taking it back needs a tenant admin.
+    pub fn is_privileged(&self) -> bool {
+        match self {
+            AccessItem::Group { privileged, .. }
+            | AccessItem::RealmRole { privileged, .. }
+            | AccessItem::ClientRole { privileged, .. } => *privileged,
+        }
+    }
+
+    /// How a person reads it: `the group /Sales`, `the realm role auditor`, `the role
+    /// editor of crm`.
+    pub fn describe(&self) -> String {
+        match self {
+            AccessItem::Group { path, .. } => format!("the group {path}"),
+            AccessItem::RealmRole { name, .. } => format!("the realm role {name}"),
+            AccessItem::ClientRole { client_id, name, .. } => {
+                format!("the role {name} of {client_id}")
+            }
+        }
+    }
+}
+
+/// How a new user gets a first credential. No password is ever stored with a request: a
+/// request waits for its approval in the database, and a password there would outlive it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Credential {
+    /// Keycloak emails the required actions (set a password, and those chosen).
+    Email {
+        /// How long the emailed link lasts, in hours.
+        lifespan_hours: u32,
+    },
+    /// None now: the template's required actions apply, and a helpdesk agent sets a password
+    /// later from the user's page.
+    #[default]
+    Later,
+}
+
+/// One person to onboard: the profile's fields by attribute name, and what the row of a bulk
+/// import adds to the template.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// The profile's fields (`username`, `email`, `firstName`, `lastName`, attributes).
+    pub fields: BTreeMap<String, String>,
+    /// Groups and roles beyond the template's.
+    #[serde(default)]
+    pub access: Vec<AccessItem>,
+}
+
+/// How a credential reset is done.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ResetMethod {
+    /// Keycloak emails the actions (`UPDATE_PASSWORD`, `CONFIGURE_TOTP`, …).
+    Email {
+        /// The required actions to email.
+        actions: Vec<String>,
+        /// How long the link lasts, in hours.
+        lifespan_hours: u32,
+    },
+    /// The user must do the actions at the next sign-in; every session is ended now.
+    NextSignIn {
+        /// The required actions to set.
+        actions: Vec<String>,
+    },
+}
+
+/// What a request asks for, as the requester chose it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequestSpec {
+    /// New users from a template.
+    Onboard {
+        /// The template's id, when one was used.
+        template: Option<String>,
+        /// The template's name as it was when filed.
+        template_name: Option<String>,
+        /// The people; one, or every good row of an import.
+        people: Vec<Person>,
+        /// What each gets in common: the template's groups and roles.
+        access: Vec<AccessItem>,
+        /// The required actions each gets.
+        required_actions: Vec<String>,
+        /// How each gets a first credential.
+        credential: Credential,
+        /// Whether the accounts may sign in at once.
+        enabled: bool,
+        /// The import's file name, for a bulk request.
+        file_name: Option<String>,
+    },
+    /// Groups and roles added to or taken from one user.
+    ChangeAccess {
+        /// The user's id.
+        user_id: String,
+        /// The username, as it was when filed.
+        username: String,
+        /// What to add.
+        add: Vec<AccessItem>,
+        /// What to take back.
+        remove: Vec<AccessItem>,
+    },
+    /// A leaver.
+    Offboard {
+        /// The user's id.
+        user_id: String,
+        /// The username, as it was when filed.
+        username: String,
+        /// Delete the user this many days after the offboarding ran; kept when `None`.
+        delete_after_days: Option<u32>,
+    },
+    /// A new password or second factor.
+    CredentialReset {
+        /// The user's id.
+        user_id: String,
+        /// The username, as it was when filed.
+        username: String,
+        /// How.
+        method: ResetMethod,
+    },
+}
+
+impl RequestSpec {
+    /// The kind of request.
+    pub fn kind(&self) -> RequestKind {
+        match self {
+            RequestSpec::Onboard { .. } => RequestKind::Onboard,
+            RequestSpec::ChangeAccess { .. } => RequestKind::ChangeAccess,
+            RequestSpec::Offboard { .. } => RequestKind::Offboard,
+            RequestSpec::CredentialReset { .. } => RequestKind::CredentialReset,
+        }
+    }
+
+    /// How many people it concerns: the rows of an import, or one.
+    pub fn rows(&self) -> usize {
+        match self {
+            RequestSpec::Onboard { people, .. } => people.len(),
+            _ => 1,
+        }
+    }
+
+    /// Whether it grants or takes back anything privileged.
+    pub fn touches_privileged(&self) -> bool {
+        match self {
+            RequestSpec::Onboard { people, access, .. } => access
+                .iter()
+                .chain(people.iter().flat_map(|p| p.access.iter()))
+                .any(AccessItem::is_privileged),
+            RequestSpec::ChangeAccess { add, remove, .. } => {
+                add.iter().chain(remove).any(AccessItem::is_privileged)
+            }
+            RequestSpec::Offboard { .. } | RequestSpec::CredentialReset { .. } => false,
+        }
+    }
+
+    /// One line for lists: `Onboard alice.martin`, `Onboard 2,400 people from staff.csv`.
+    pub fn summary(&self) -> String {
+        match self {
+            RequestSpec::Onboard { people, file_name, .. } => {
+                match (people.as_slice(), file_name) {
+                    ([one], None) => {
+                        let name = one.fields.get("username").filter(|u| !u.is_empty());
+                        let fallback = || {
+                            let first = one.fields.get("firstName").cloned().unwrap_or_default();
+                            let last = one.fields.get("lastName").cloned().unwrap_or_default();
+                            format!("{first} {last}").trim().to_owned()
+                        };
+                        format!("Onboard {}", name.cloned().unwrap_or_else(fallback))
+                    }
+                    (people, Some(file)) => format!("Onboard {} people from {file}", people.len()),
+                    (people, None) => format!("Onboard {} people", people.len()),
+                }
+            }
+            RequestSpec::ChangeAccess { username, add, remove, .. } => {
+                format!("Change the access of {username}: +{} −{}", add.len(), remove.len())
+            }
+            RequestSpec::Offboard { username, delete_after_days, .. } => match delete_after_days {
+                Some(days) => format!("Offboard {username}, delete after {days} days"),
+                None => format!("Offboard {username}"),
+            },
+            RequestSpec::CredentialReset { username, .. } => {
+                format!("Reset the credentials of {username}")
+            }
+        }
+    }
+}
+
+/// An onboarding template of a tenant: a department or job role and what it grants.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    /// Its id: lowercase letters, digits and dashes.
+    pub id: String,
+    /// Its name, such as `Sales — EMEA account manager`.
+    pub name: String,
+    /// What it is for.
+    #[serde(default)]
+    pub description: String,
+    /// The groups and roles it grants.
+    #[serde(default)]
+    pub access: Vec<AccessItem>,
+    /// The required actions a new user gets (`UPDATE_PASSWORD`, `CONFIGURE_TOTP`, …).
+    #[serde(default)]
+    pub required_actions: Vec<String>,
+    /// Profile fields it fills in, such as `department`; the person's own values win.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// Whom a step acts on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StepSubject {
+    /// A user that exists, by id.
+    User {
+        /// Keycloak's id.
+        id: String,
+    },
+    /// The user that the request's creation step of this row created.
+    CreatedInRow,
+}
+
+/// One call to Keycloak that a request runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum StepAction {
+    /// Creates the user; a retry after a fault that finds the username taken by the user this
+    /// step created goes on with it.
+    CreateUser {
+        /// The representation to send, without any credential.
+        representation: serde_json::Value,
+    },
+    /// Joins a group.
+    JoinGroup {
+        /// The group.
+        id: String,
+        /// Its path, for people.
+        path: String,
+    },
+    /// Leaves a group.
+    LeaveGroup {
+        /// The group.
+        id: String,
+        /// Its path, for people.
+        path: String,
+    },
+    /// Grants a realm role.
+    GrantRealmRole {
+        /// The role's name.
+        name: String,
+    },
+    /// Takes back a realm role.
+    RevokeRealmRole {
+        /// The role's name.
+        name: String,
+    },
+    /// Grants a client role.
+    GrantClientRole {
+        /// The client's internal id.
+        client_uuid: String,
+        /// The client's `clientId`.
+        client_id: String,
+        /// The role's name.
+        name: String,
+    },
+    /// Takes back a client role.
+    RevokeClientRole {
+        /// The client's internal id.
+        client_uuid: String,
+        /// The client's `clientId`.
+        client_id: String,
+        /// The role's name.
+        name: String,
+    },
+    /// Disables the account.
+    Disable,
+    /// Ends every session.
+    EndSessions,
+    /// Takes back every role granted directly (the realm's default roles stay) and leaves every
+    /// group, as they are when the step runs.
+    RemoveAllAccess,
+    /// Adds required actions to the user.
+    RequireActions {
+        /// The actions.
+        actions: Vec<String>,
+    },
+    /// Emails the required actions.
+    EmailActions {
+        /// The actions.
+        actions: Vec<String>,
+        /// How long the link lasts, in seconds.
+        lifespan_seconds: u32,
+    },
+    /// Deletes the user for good.
+    DeleteUser,
+}
+
+impl StepAction {
+    /// The step as a person reads it.
+    pub fn describe(&self) -> String {
+        match self {
+            StepAction::CreateUser { representation } => {
+                let name = representation["username"].as_str().unwrap_or("the user");
+                format!("Create the user {name}")
+            }
+            StepAction::JoinGroup { path, .. } => format!("Join the group {path}"),
+            StepAction::LeaveGroup { path, .. } => format!("Leave the group {path}"),
+            StepAction::GrantRealmRole { name } => format!("Grant the realm role {name}"),
+            StepAction::RevokeRealmRole { name } => format!("Take back the realm role {name}"),
+            StepAction::GrantClientRole { client_id, name, .. } => {
+                format!("Grant the role {name} of {client_id}")
+            }
+            StepAction::RevokeClientRole { client_id, name, .. } => {
+                format!("Take back the role {name} of {client_id}")
+            }
+            StepAction::Disable => "Disable the account".to_owned(),
+            StepAction::EndSessions => "End every session".to_owned(),
+            StepAction::RemoveAllAccess => {
+                "Take back every direct role and leave every group".to_owned()
+            }
+            StepAction::RequireActions { actions } => {
+                format!("Require at next sign-in: {}", actions.join(", "))
+            }
+            StepAction::EmailActions { actions, .. } => {
+                format!("Email the actions {}", actions.join(", "))
+            }
+            StepAction::DeleteUser => "Delete the user".to_owned(),
+        }
+    }
+
+    /// The step that grants `item`.
+    pub fn grant(item: &AccessItem) -> StepAction {
+        match item.clone() {
+            AccessItem::Group { id, path, .. } => StepAction::JoinGroup { id, path },
+            AccessItem::RealmRole { name, .. } => StepAction::GrantRealmRole { name },
+            AccessItem::ClientRole { client_uuid, client_id, name, .. } => {
+                StepAction::GrantClientRole { client_uuid, client_id, name }
+            }
+        }
+    }
+
+    /// The step that takes `item` back.
+    pub fn revoke(item: &AccessItem) -> StepAction {
+        match item.clone() {
+            AccessItem::Group { id, path, .. } => StepAction::LeaveGroup { id, path },
+            AccessItem::RealmRole { name, .. } => StepAction::RevokeRealmRole { name },
+            AccessItem::ClientRole { client_uuid, client_id, name, .. } => {
+                StepAction::RevokeClientRole { client_uuid, client_id, name }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AccessItem, Credential, Person, RequestSpec, StepAction};
+
+    fn group(path: &str, privileged: bool) -> AccessItem {
+        AccessItem::Group { id: format!("id-{path}"), path: path.to_owned(), privileged }
+    }
+
+    fn onboard(people: usize, access: Vec<AccessItem>) -> RequestSpec {
+        RequestSpec::Onboard {
+            template: None,
+            template_name: None,
+            people: vec![Person::default(); people],
+            access,
+            required_actions: Vec::new(),
+            credential: Credential::Later,
+            enabled: true,
+            file_name: Some("staff.csv".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_request_touches_privileged_access_when_any_item_of_it_is_privileged() {
+        assert!(!onboard(2, vec![group("/Sales", false)]).touches_privileged());
+        assert!(onboard(2, vec![group("/Admins", true)]).touches_privileged());
+
+        let mut spec = onboard(1, Vec::new());
+        if let RequestSpec::Onboard { people, .. } = &mut spec {
+            people[0].access.push(group("/Admins", true));
+        }
+        assert!(spec.touches_privileged(), "a row's own privileged group counts too");
+    }
+
+    #[test]
+    fn taking_back_a_privileged_role_touches_privileged_access_too() {
+        let spec = RequestSpec::ChangeAccess {
+            user_id: "u".to_owned(),
+            username: "ann".to_owned(),
+            add: Vec::new(),
+            remove: vec![AccessItem::RealmRole { name: "admin".to_owned(), privileged: true }],
+        };
+
+        assert!(spec.touches_privileged());
+    }
+
+    #[test]
+    fn a_bulk_request_is_summarised_by_its_count_and_file() {
+        assert_eq!(onboard(2400, Vec::new()).summary(), "Onboard 2400 people from staff.csv");
+        assert_eq!(onboard(2400, Vec::new()).rows(), 2400);
+    }
+
+    #[test]
+    fn granting_and_taking_back_an_item_are_each_others_opposite_steps() {
+        let item = AccessItem::ClientRole {
+            client_uuid: "c1".to_owned(),
+            client_id: "crm".to_owned(),
+            name: "editor".to_owned(),
+            privileged: false,
+        };
+
+        assert_eq!(StepAction::grant(&item).describe(), "Grant the role editor of crm");
+        assert_eq!(StepAction::revoke(&item).describe(), "Take back the role editor of crm");
+    }
+
+    #[test]
+    fn a_spec_reads_back_from_its_stored_json() {
+        let spec = onboard(1, vec![group("/Sales", false)]);
+
+        let json = serde_json::to_string(&spec).expect("json");
+        let back: RequestSpec = serde_json::from_str(&json).expect("read");
+
+        assert_eq!(back, spec);
+        assert!(json.contains("\"kind\":\"onboard\""), "{json}");
+    }
+}

@@ -1,0 +1,350 @@
+//! The steps and rows of a request as its runner works through them, the file of a bulk import,
+//! and the notices people get when their requests move.
+
+use sqlx::Row;
+
+use super::requests::{RowRecord, STEPS_SELECT, StepCounts, StepRecord, step_from_row};
+use super::{Store, StoreError, now_ms};
+
+/// A notice for a person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeRecord {
+    /// Its id.
+    pub id: i64,
+    /// The tenant of the request.
+    pub tenant: String,
+    /// The request.
+    pub request_id: String,
+    /// What happened, in words.
+    pub message: String,
+    /// When.
+    pub created_at_ms: i64,
+}
+
+impl Store {
+    /// The steps of rows `first_row..=last_row` that are not done, in order.
+    pub async fn unfinished_steps(
+        &self,
+        request_id: &str,
+        first_row: i64,
+        last_row: i64,
+    ) -> Result<Vec<StepRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {STEPS_SELECT} FROM workflow_steps WHERE request_id = $1 AND row_no >= $2 \
+             AND row_no <= $3 AND state <> 'done' ORDER BY row_no, seq"
+        ))
+        .bind(request_id)
+        .bind(first_row)
+        .bind(last_row)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(step_from_row).collect()
+    }
+
+    /// A page of a request's steps, in order.
+    pub async fn steps_page(
+        &self,
+        request_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<StepRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {STEPS_SELECT} FROM workflow_steps WHERE request_id = $1 \
+             ORDER BY row_no, seq LIMIT $2 OFFSET $3"
+        ))
+        .bind(request_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(step_from_row).collect()
+    }
+
+    /// The highest row number with steps, or -1.
+    pub async fn last_row(&self, request_id: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(MAX(row_no), -1) FROM workflow_steps WHERE request_id = $1",
+        )
+        .bind(request_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Stores how a step ended. `user_id` is the user it acted on or created.
+    pub async fn finish_step(
+        &self,
+        request_id: &str,
+        seq: i64,
+        state: &str,
+        message: Option<&str>,
+        user_id: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE workflow_steps SET state = $1, message = $2, \
+             user_id = COALESCE($3, user_id), attempts = attempts + 1, finished_at_ms = $4 \
+             WHERE request_id = $5 AND seq = $6",
+        )
+        .bind(state)
+        .bind(message)
+        .bind(user_id)
+        .bind(now_ms())
+        .bind(request_id)
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks a step as under way before a call whose effect a retry must recognise (a
+    /// creation).
+    pub async fn start_step(&self, request_id: &str, seq: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE workflow_steps SET state = 'running' WHERE request_id = $1 AND seq = $2",
+        )
+        .bind(request_id)
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Starts the wait of a delayed step: it will not run before `not_before_ms`.
+    pub async fn schedule_step(
+        &self,
+        request_id: &str,
+        seq: i64,
+        not_before_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE workflow_steps SET not_before_ms = $1 \
+             WHERE request_id = $2 AND seq = $3 AND not_before_ms IS NULL",
+        )
+        .bind(not_before_ms)
+        .bind(request_id)
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How many steps are in each state.
+    pub async fn step_counts(&self, request_id: &str) -> Result<StepCounts, StoreError> {
+        let rows = sqlx::query(
+            "SELECT state, COUNT(*) AS n FROM workflow_steps WHERE request_id = $1 GROUP BY state",
+        )
+        .bind(request_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts = StepCounts::default();
+        for row in rows {
+            let n: i64 = row.try_get("n")?;
+            match row.try_get::<String, _>("state")?.as_str() {
+                "done" => counts.done = n,
+                "failed" => counts.failed = n,
+                "running" => counts.running = n,
+                _ => counts.pending += n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Makes the failed steps of a request pending again, and their rows, for a retry.
+    pub async fn reset_failed_steps(&self, request_id: &str) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let reset = sqlx::query(
+            "UPDATE workflow_steps SET state = 'pending' WHERE request_id = $1 AND state = 'failed'",
+        )
+        .bind(request_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE workflow_rows SET state = 'pending', message = NULL \
+             WHERE request_id = $1 AND state = 'failed'",
+        )
+        .bind(request_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(reset)
+    }
+
+    /// Stores how a row ended (`done` or `failed` with the reason), and its user.
+    pub async fn finish_row(
+        &self,
+        request_id: &str,
+        row_no: i64,
+        state: &str,
+        message: Option<&str>,
+        user_id: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE workflow_rows SET state = $1, message = $2, user_id = COALESCE($3, user_id) \
+             WHERE request_id = $4 AND row_no = $5",
+        )
+        .bind(state)
+        .bind(message)
+        .bind(user_id)
+        .bind(request_id)
+        .bind(row_no)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The users the rows `first..=last` created or act on, by row.
+    pub async fn row_users(
+        &self,
+        request_id: &str,
+        first: i64,
+        last: i64,
+    ) -> Result<Vec<(i64, Option<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT row_no, user_id FROM workflow_rows WHERE request_id = $1 AND row_no >= $2 \
+             AND row_no <= $3",
+        )
+        .bind(request_id)
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
+    /// A page of a request's rows, in order, optionally of one state.
+    pub async fn rows_page(
+        &self,
+        request_id: &str,
+        state: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<RowRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT row_no, line, username, state, message, user_id FROM workflow_rows \
+             WHERE request_id = $1 AND ($2 IS NULL OR state = $2) ORDER BY row_no \
+             LIMIT $3 OFFSET $4",
+        )
+        .bind(request_id)
+        .bind(state)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RowRecord {
+                    row_no: r.try_get("row_no")?,
+                    line: r.try_get("line")?,
+                    username: r.try_get("username")?,
+                    state: r.try_get("state")?,
+                    message: r.try_get("message")?,
+                    user_id: r.try_get("user_id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many rows are in each state, as `(state, count)`.
+    pub async fn row_counts(&self, request_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT state, COUNT(*) FROM workflow_rows WHERE request_id = $1 GROUP BY state \
+             ORDER BY state",
+        )
+        .bind(request_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
+    /// Keeps the file of a bulk import with its request.
+    pub async fn save_upload(
+        &self,
+        request_id: &str,
+        file_name: &str,
+        content: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO workflow_uploads (request_id, file_name, content) VALUES ($1, $2, $3)",
+        )
+        .bind(request_id)
+        .bind(file_name)
+        .bind(content)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The file of a bulk import: its name and content.
+    pub async fn upload(&self, request_id: &str) -> Result<Option<(String, String)>, StoreError> {
+        let row =
+            sqlx::query("SELECT file_name, content FROM workflow_uploads WHERE request_id = $1")
+                .bind(request_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    }
+
+    /// Tells `recipient` that a request of theirs moved.
+    pub async fn add_notice(
+        &self,
+        recipient_id: &str,
+        tenant: &str,
+        request_id: &str,
+        message: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO workflow_notices (recipient_id, tenant, request_id, message, \
+             created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(recipient_id)
+        .bind(tenant)
+        .bind(request_id)
+        .bind(message)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The notices `recipient` has not read, newest first, at most `limit`.
+    pub async fn unread_notices(
+        &self,
+        recipient_id: &str,
+        limit: i64,
+    ) -> Result<Vec<NoticeRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, tenant, request_id, message, created_at_ms FROM workflow_notices \
+             WHERE recipient_id = $1 AND read_at_ms IS NULL ORDER BY id DESC LIMIT $2",
+        )
+        .bind(recipient_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(NoticeRecord {
+                    id: r.try_get("id")?,
+                    tenant: r.try_get("tenant")?,
+                    request_id: r.try_get("request_id")?,
+                    message: r.try_get("message")?,
+                    created_at_ms: r.try_get("created_at_ms")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks `recipient`'s notices up to `up_to_id` read.
+    pub async fn read_notices(&self, recipient_id: &str, up_to_id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE workflow_notices SET read_at_ms = $1 \
+             WHERE recipient_id = $2 AND id <= $3 AND read_at_ms IS NULL",
+        )
+        .bind(now_ms())
+        .bind(recipient_id)
+        .bind(up_to_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
