@@ -11,9 +11,9 @@ pub mod components;
 pub mod error;
 pub mod pages;
 pub mod policy;
-pub mod workflow;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod workflow;
 
 mod shell;
 

@@ -464,8 +464,8 @@ fn mapped_columns(
         }
         columns.push((target.clone(), column));
     }
-    let names_given = ["firstName", "lastName"].iter().any(|n| mapping.contains_key(*n));
-    if !mapping.contains_key("username") && !names_given {
+    let given = |name: &str| mapping.get(name).is_some_and(|h| !h.is_empty());
+    if !given("username") && !given("firstName") && !given("lastName") {
         let message = "Map a column to the username, or to the first and last names.";
         return Err(fail(AppError::invalid("mapping", message)));
     }

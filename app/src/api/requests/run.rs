@@ -238,11 +238,12 @@ async fn finish(
     let store = &ctx.store;
     let counts = store.step_counts(&request.id).await?;
     let by = |note| Move { actor_id: SYSTEM, actor_username: SYSTEM, note, decides: false };
-    if counts.failed == 0 && counts.pending + counts.running > 0 {
-        if let Some(due) = next_due {
-            store.park_request(&request.id, &ctx.instance, due).await?;
-            return Ok(());
-        }
+    if counts.failed == 0
+        && counts.pending + counts.running > 0
+        && let Some(due) = next_due
+    {
+        store.park_request(&request.id, &ctx.instance, due).await?;
+        return Ok(());
     }
     let (to, words) = if counts.failed == 0 && counts.pending + counts.running == 0 {
         ("done", "is done")
