@@ -48,7 +48,8 @@ export async function sectionLinks(page: Page): Promise<string[]> {
   const nav = page.getByRole("navigation", { name: "Sections" });
   const links = nav.locator("ul.md\\:block a");
   await expect(links.first()).toBeVisible();
-  return (await links.allTextContents()).map((t) => t.trim());
+  // A section may carry a count, such as "Requests(2)": the label is what comes before it.
+  return (await links.allTextContents()).map((t) => t.trim().replace(/\(\d+\)$/, "").trim());
 }
 
 /** Calls a server function the way the front end does, with the page's session cookie. */

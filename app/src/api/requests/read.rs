@@ -40,7 +40,12 @@ pub async fn list(
     };
     match inbox {
         "mine" | "" => filter.requester_id = Some(caller.identity.subject.clone()),
-        "waiting" => waiting_filter(&caller, tenant, &mut filter).await?,
+        "waiting" => {
+            if !waiting_filter(&caller, tenant, &mut filter).await? {
+                let message = "Your role approves no requests in this tenant.";
+                return Err(fail(AppError::new(ErrorKind::Forbidden, message)));
+            }
+        }
         "all" => {}
         other => {
             let message = format!("{other:?} is not an inbox: choose mine, waiting or all.");
@@ -64,9 +69,9 @@ pub async fn inbox(tenant: &str) -> Result<InboxCounts, AppError> {
     };
     let (_, mine_open) = store.list_requests(&mine).await.map_err(unavailable)?;
     let mut waiting = RequestFilter { tenant: tenant.to_owned(), limit: 0, ..Default::default() };
-    let waiting_for_me = match waiting_filter(&caller, tenant, &mut waiting).await {
-        Ok(()) => store.list_requests(&waiting).await.map_err(unavailable)?.1,
-        Err(_) => 0,
+    let waiting_for_me = match waiting_filter(&caller, tenant, &mut waiting).await? {
+        true => store.list_requests(&waiting).await.map_err(unavailable)?.1,
+        false => 0,
     };
     let notices = store
         .unread_notices(&caller.identity.subject, 20)
@@ -158,26 +163,25 @@ pub async fn detail(tenant: &str, id: &str, steps_page: u32) -> Result<RequestDe
     })
 }
 
-/// Narrows `filter` to the submitted requests the caller may decide, or refuses when they
-/// decide none.
+/// Narrows `filter` to the submitted requests the caller may decide; false when they decide
+/// none (the caller says so, or counts none: this sets no response status).
 async fn waiting_filter(
     caller: &Caller,
     tenant: &str,
     filter: &mut RequestFilter,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     filter.states = vec![RequestState::Submitted.as_str().to_owned()];
     filter.not_requester_id = Some(caller.identity.subject.clone());
     let rights = &caller.identity.rights;
     if rights.allows(Action::ApproveRequest, Some(tenant)) {
-        return Ok(());
+        return Ok(true);
     }
     let policy = super::file::load_policy(tenant).await?;
     if policy.helpdesk_approves && rights.roles_in(tenant).contains(&Role::Helpdesk) {
         filter.privileged = Some(false);
-        return Ok(());
+        return Ok(true);
     }
-    let message = "Your role approves no requests in this tenant.";
-    Err(fail(AppError::new(ErrorKind::Forbidden, message)))
+    Ok(false)
 }
 
 async fn choices(
