@@ -50,12 +50,12 @@ pub async fn upload(
                 let name = field.file_name().unwrap_or("upload.csv").to_owned();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(err) => return back(&too_large_or(&err.body_text())),
+                    Err(err) => return back(&refused_upload(err.status())),
                 }
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(err) => return back(&too_large_or(&err.body_text())),
+            Err(err) => return back(&refused_upload(err.status())),
         }
     }
     let Some((file_name, bytes)) = file.filter(|(name, _)| !name.is_empty()) else {
@@ -83,7 +83,9 @@ pub async fn upload(
                 "import.upload",
                 None,
                 Outcome::Failed,
-                serde_json::json!({ "file": file_name, "bytes": bytes.len(), "error": err.message }),
+                serde_json::json!({
+                    "file": file_name, "bytes": bytes.len(), "error": err.message
+                }),
             );
             append(&state, entry).await;
             back(&err.message)
@@ -186,8 +188,9 @@ async fn allowed(
     None
 }
 
-fn too_large_or(text: &str) -> String {
-    if text.to_lowercase().contains("length limit") || text.to_lowercase().contains("too large") {
+/// Why a form could not be read, from the status axum gives its failure.
+fn refused_upload(status: StatusCode) -> String {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
         let limit = Limits::default().max_bytes;
         format!("The file is larger than the {limit} bytes accepted; split it.")
     } else {

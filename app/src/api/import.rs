@@ -17,6 +17,8 @@ use crate::api::requests::Filed;
 
 #[cfg(feature = "ssr")]
 pub mod check;
+#[cfg(feature = "ssr")]
+mod mapping;
 
 /// How many rows the preview shows.
 pub const PREVIEW_ROWS: usize = 10;

@@ -218,7 +218,15 @@ pub async fn change_role(
         Some(uuid) => Some(kc.client(&tenant, uuid).await.map_err(from_keycloak)?.client_id),
         None => None,
     };
-    if crate::api::users::convert::is_privileged(&found, client_id.as_deref()) {
+    let privileged = crate::api::users::convert::role_grants_privileged(
+        kc,
+        &tenant,
+        &found,
+        client_id.as_deref(),
+    )
+    .await
+    .map_err(from_keycloak)?;
+    if privileged {
         crate::ssr::authorize_privileged(&tenant).await?;
     }
     let roles = [found];

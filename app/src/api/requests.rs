@@ -17,7 +17,11 @@ use crate::workflow::{RequestKind, RequestSpec, RequestState, StepState};
 #[cfg(feature = "ssr")]
 pub mod decide;
 #[cfg(feature = "ssr")]
+mod execute;
+#[cfg(feature = "ssr")]
 pub mod file;
+#[cfg(feature = "ssr")]
+pub mod lookups;
 #[cfg(feature = "ssr")]
 pub mod read;
 #[cfg(feature = "ssr")]

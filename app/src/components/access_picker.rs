@@ -26,14 +26,7 @@ pub struct ChosenAccess {
 impl ChosenAccess {
     /// A group or role a template or request already names.
     pub fn of_item(item: &AccessItem) -> ChosenAccess {
-        let key = match item {
-            AccessItem::Group { id, .. } => format!("group/{id}"),
-            AccessItem::RealmRole { name, .. } => format!("realm/{name}"),
-            AccessItem::ClientRole { client_uuid, name, .. } => {
-                format!("client/{client_uuid}/{name}")
-            }
-        };
-        ChosenAccess { key, label: item.describe(), privileged: item.is_privileged() }
+        ChosenAccess { key: item.key(), label: item.describe(), privileged: item.is_privileged() }
     }
 
     /// A group found by a search or held by a user; whether it is privileged is not known.

@@ -278,7 +278,11 @@ fn RequestPanels(
                 <p class="text-sm text-slate-600">{kind_words(detail.summary.kind)}</p>
             </div>
             <facts::FactsPanel detail=detail.clone() />
-            <spec::SpecPanel tenant=tenant.clone() spec=detail.spec.clone() />
+            <spec::SpecPanel
+                tenant=tenant.clone()
+                spec=detail.spec.clone()
+                rows=detail.summary.rows
+            />
             {next}
             <steps::StepsPanel tenant=tenant.clone() detail=detail.clone() />
             <facts::HistoryPanel history=detail.history.clone() />

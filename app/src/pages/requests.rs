@@ -40,11 +40,13 @@ struct ListQuery {
 
 impl ListQuery {
     /// Reads the URL's values. Without a known inbox an approver starts with what waits for
-    /// them and anyone else with their own requests; an unknown state means any.
+    /// them and anyone else with their own requests (someone who approves nothing has nothing
+    /// waiting); an unknown state means any.
     fn read(held: &TenantRights, inbox: String, state: String, page: u32) -> ListQuery {
-        let inbox = if INBOXES.contains(&inbox.as_str()) {
+        let approves = held.can(Action::ApproveRequest);
+        let inbox = if INBOXES.contains(&inbox.as_str()) && (approves || inbox != "waiting") {
             inbox
-        } else if held.can(Action::ApproveRequest) {
+        } else if approves {
             "waiting".to_owned()
         } else {
             "mine".to_owned()
@@ -183,7 +185,12 @@ fn RequestsPanel(
             <div aria-live="polite" class="mt-3">
                 {notices}
             </div>
-            <Tabs tenant=tenant.clone() query=query.clone() counts />
+            <Tabs
+                tenant=tenant.clone()
+                query=query.clone()
+                counts
+                approves=held.can(Action::ApproveRequest)
+            />
             <StateFilter query />
             {results}
         </div>
@@ -240,10 +247,11 @@ fn Notices(
     .into_any()
 }
 
-/// The three inboxes as links that keep the state filter.
+/// The inboxes as links that keep the state filter; "waiting for me" only for an approver.
 #[component]
-fn Tabs(tenant: String, query: ListQuery, counts: InboxCounts) -> impl IntoView {
-    let tabs = INBOXES.map(|inbox| {
+fn Tabs(tenant: String, query: ListQuery, counts: InboxCounts, approves: bool) -> impl IntoView {
+    let shown = INBOXES.into_iter().filter(|inbox| approves || *inbox != "waiting");
+    let tabs = shown.map(|inbox| {
         let (label, count) = match inbox {
             "mine" => (t!("requests.tab_mine"), counts.mine_open),
             "waiting" => (t!("requests.tab_waiting"), counts.waiting_for_me),

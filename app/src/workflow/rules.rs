@@ -82,11 +82,19 @@ pub enum ApproverRefusal {
     #[error("You filed this request: someone else must approve it.")]
     OwnRequest,
     /// Their role does not approve requests, or not this one.
-    #[error("Your role does not approve this request{}.", if *privileged { ": it touches privileged access, which only a tenant admin approves" } else { "" })]
+    #[error("Your role does not approve this request{}.", privileged_note(*privileged))]
     NotAnApprover {
         /// Whether it was refused because the request is privileged.
         privileged: bool,
     },
+}
+
+fn privileged_note(privileged: bool) -> &'static str {
+    if privileged {
+        ": it touches privileged access, which only a tenant admin approves"
+    } else {
+        ""
+    }
 }
 
 impl WorkflowPolicy {

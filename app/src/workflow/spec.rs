@@ -95,6 +95,17 @@ impl AccessItem {
         }
     }
 
+    /// How forms and lookups name it: `group/<id>`, `realm/<role>`, `client/<uuid>/<role>`.
+    pub fn key(&self) -> String {
+        match self {
+            AccessItem::Group { id, .. } => format!("group/{id}"),
+            AccessItem::RealmRole { name, .. } => format!("realm/{name}"),
+            AccessItem::ClientRole { client_uuid, name, .. } => {
+                format!("client/{client_uuid}/{name}")
+            }
+        }
+    }
+
     /// How a person reads it: `the group /Sales`, `the realm role auditor`, `the role
     /// editor of crm`.
     pub fn describe(&self) -> String {
@@ -122,6 +133,23 @@ pub enum Credential {
     /// later from the user's page.
     #[default]
     Later,
+}
+
+impl Credential {
+    /// Why Keycloak could not email a new user this first credential, if it could not: it
+    /// sends nothing to a user without an address, nor to a disabled one.
+    pub fn undeliverable(&self, email: Option<&str>, enabled: bool) -> Option<&'static str> {
+        if !matches!(self, Credential::Email { .. }) {
+            return None;
+        }
+        if email.is_none_or(|e| e.trim().is_empty()) {
+            return Some("No email address to send the first sign-in to.");
+        }
+        if !enabled {
+            return Some("Keycloak sends no email to a disabled user: create it enabled.");
+        }
+        None
+    }
 }
 
 /// One person to onboard: the profile's fields by attribute name, and what the row of a bulk
@@ -438,77 +466,4 @@ impl StepAction {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{AccessItem, Credential, Person, RequestSpec, StepAction};
-
-    fn group(path: &str, privileged: bool) -> AccessItem {
-        AccessItem::Group { id: format!("id-{path}"), path: path.to_owned(), privileged }
-    }
-
-    fn onboard(people: usize, access: Vec<AccessItem>) -> RequestSpec {
-        RequestSpec::Onboard {
-            template: None,
-            template_name: None,
-            people: vec![Person::default(); people],
-            access,
-            required_actions: Vec::new(),
-            credential: Credential::Later,
-            enabled: true,
-            file_name: Some("staff.csv".to_owned()),
-        }
-    }
-
-    #[test]
-    fn a_request_touches_privileged_access_when_any_item_of_it_is_privileged() {
-        assert!(!onboard(2, vec![group("/Sales", false)]).touches_privileged());
-        assert!(onboard(2, vec![group("/Admins", true)]).touches_privileged());
-
-        let mut spec = onboard(1, Vec::new());
-        if let RequestSpec::Onboard { people, .. } = &mut spec {
-            people[0].access.push(group("/Admins", true));
-        }
-        assert!(spec.touches_privileged(), "a row's own privileged group counts too");
-    }
-
-    #[test]
-    fn taking_back_a_privileged_role_touches_privileged_access_too() {
-        let spec = RequestSpec::ChangeAccess {
-            user_id: "u".to_owned(),
-            username: "ann".to_owned(),
-            add: Vec::new(),
-            remove: vec![AccessItem::RealmRole { name: "admin".to_owned(), privileged: true }],
-        };
-
-        assert!(spec.touches_privileged());
-    }
-
-    #[test]
-    fn a_bulk_request_is_summarised_by_its_count_and_file() {
-        assert_eq!(onboard(2400, Vec::new()).summary(), "Onboard 2400 people from staff.csv");
-        assert_eq!(onboard(2400, Vec::new()).rows(), 2400);
-    }
-
-    #[test]
-    fn granting_and_taking_back_an_item_are_each_others_opposite_steps() {
-        let item = AccessItem::ClientRole {
-            client_uuid: "c1".to_owned(),
-            client_id: "crm".to_owned(),
-            name: "editor".to_owned(),
-            privileged: false,
-        };
-
-        assert_eq!(StepAction::grant(&item).describe(), "Grant the role editor of crm");
-        assert_eq!(StepAction::revoke(&item).describe(), "Take back the role editor of crm");
-    }
-
-    #[test]
-    fn a_spec_reads_back_from_its_stored_json() {
-        let spec = onboard(1, vec![group("/Sales", false)]);
-
-        let json = serde_json::to_string(&spec).expect("json");
-        let back: RequestSpec = serde_json::from_str(&json).expect("read");
-
-        assert_eq!(back, spec);
-        assert!(json.contains("\"kind\":\"onboard\""), "{json}");
-    }
-}
+mod tests;

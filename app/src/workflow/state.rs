@@ -24,7 +24,8 @@ pub enum RequestState {
     Failed,
     /// Nobody decided before the policy's expiry.
     Expired,
-    /// Withdrawn by the requester or an admin before it ran.
+    /// Withdrawn by the requester or an admin: before it ran, or abandoned after a failure or
+    /// while it waited for a delayed step (the steps not run stay not run).
     Cancelled,
 }
 
@@ -104,7 +105,9 @@ impl RequestState {
             (Running, T::Fail) => Failed,
             (Failed, T::Retry) => Running,
             (Submitted, T::Expire) => Expired,
-            (Draft | Submitted | Approved | Failed, T::Cancel) => Cancelled,
+            // A running request is cancelled only while it waits for a delayed step (the
+            // deletion after an offboarding): the store checks that no runner holds it.
+            (Draft | Submitted | Approved | Running | Failed, T::Cancel) => Cancelled,
             (from, transition) => return Err(TransitionError { from, transition }),
         };
         Ok(next)
@@ -226,9 +229,10 @@ mod tests {
     }
 
     #[test]
-    fn a_request_that_ran_or_runs_cannot_be_cancelled_but_a_failed_one_can_be_abandoned() {
-        assert!(Running.apply(Transition::Cancel).is_err());
+    fn a_done_request_cannot_be_cancelled_but_a_failed_or_waiting_one_can_be_abandoned() {
         assert!(Done.apply(Transition::Cancel).is_err());
+        assert!(Rejected.apply(Transition::Cancel).is_err());
+        assert_eq!(Running.apply(Transition::Cancel), Ok(Cancelled));
         assert_eq!(Failed.apply(Transition::Cancel), Ok(Cancelled));
         assert_eq!(Approved.apply(Transition::Cancel), Ok(Cancelled));
     }

@@ -19,6 +19,7 @@ mod import;
 mod lifecycle;
 mod membership;
 mod reads;
+mod request_faults;
 mod requests;
 mod search;
 

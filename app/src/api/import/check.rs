@@ -6,7 +6,7 @@
 //! Keycloak, or when it names a group or role that does not exist. Skipped rows stay listed in
 //! the request's per-row result.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use cloudtrust_backend::import::{Limits, Table, read_table};
 use cloudtrust_backend::keycloak::{KeycloakAdmin, UserProfileConfig};
@@ -14,15 +14,13 @@ use cloudtrust_backend::store::{NewRequest, NewRow, Outcome};
 use futures::StreamExt;
 use serde_json::json;
 
-use super::TargetField;
+use super::mapping::{guess_mapping, mapped_columns, targets, username_from_names};
 use super::{FileFacts, ImportPreview, ImportReport, PREVIEW_ROWS, PROBLEMS_SHOWN, RowProblem};
-use crate::api::lifecycle::create::{fold_ascii, representation};
+use crate::api::lifecycle::create::representation;
 use crate::api::requests::Filed;
 use crate::api::requests::decide::{load, unavailable};
-use crate::api::requests::file::{
-    approval_of, load_policy, onboard_steps, resolve_access, store_request, taken,
-};
-use crate::api::users::convert;
+use crate::api::requests::file::{onboard_steps, store_request, template_access};
+use crate::api::requests::lookups::{approval_of, load_policy, resolve_access, taken};
 use crate::policy::Action;
 use crate::ssr::{Caller, Identity, ServerContext, authorize, context, fail, from_keycloak};
 use crate::workflow::{AccessItem, Credential, Person, RequestSpec, RequestState};
@@ -42,7 +40,8 @@ pub async fn create_draft(
 ) -> Result<String, AppError> {
     let table = read_table(bytes, &Limits::default())
         .map_err(|err| AppError::invalid("file", err.message))?;
-    let text = String::from_utf8_lossy(bytes).into_owned();
+    // `read_table` accepted it, so it is UTF-8.
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
     let file_name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
     let spec = RequestSpec::Onboard {
         template: None,
@@ -68,11 +67,7 @@ pub async fn create_draft(
         rows_total: table.rows.len() as i64,
         ..NewRequest::default()
     };
-    let stored = async {
-        ctx.store.insert_request(&request, &[], &[]).await?;
-        ctx.store.save_upload(&id, &file_name, &text).await
-    };
-    stored.await.map_err(|err| {
+    ctx.store.insert_draft(&request, &file_name, text).await.map_err(|err| {
         tracing::error!(%err, "could not store an upload");
         AppError::new(ErrorKind::Unavailable, "The file could not be kept; try again.")
     })?;
@@ -130,6 +125,11 @@ pub async fn submit(
 ) -> Result<Filed, AppError> {
     let caller = authorize(Action::ImportUsers, Some(tenant)).await?;
     let reason = crate::api::requests::file::check_reason(reason)?;
+    // The uploader stays the requester: someone else filing it could then approve it.
+    if load(tenant, id).await?.requester_id != caller.identity.subject {
+        let message = "Only the person who uploaded this file may file it.";
+        return Err(fail(AppError::new(ErrorKind::Forbidden, message)));
+    }
     let checked = check(&caller, tenant, id, mapping, template, credential, enabled).await?;
     if checked.report.good == 0 {
         let message = "No row can be imported: see the reasons in the check.";
@@ -166,9 +166,9 @@ async fn check(
     let kc = &context().keycloak;
     let profile = kc.user_profile(tenant).await.map_err(from_keycloak)?;
     let targets = targets(&profile);
-    let columns = mapped_columns(&targets, &table.headers, mapping)?;
     let template = crate::api::templates::store::find(tenant, template).await?;
     let template_fields = template.as_ref().map(|t| t.fields.clone()).unwrap_or_default();
+    let columns = mapped_columns(&targets, &table.headers, mapping, &template_fields)?;
 
     let mut access_cache: HashMap<String, Result<AccessItem, String>> = HashMap::new();
     let mut problems: Vec<(usize, RowProblem)> = Vec::new();
@@ -215,6 +215,10 @@ async fn check(
             continue;
         }
         let email = fields.get("email").map(|e| e.to_lowercase());
+        if let Some(reason) = credential.undeliverable(email.as_deref(), enabled) {
+            problems.push((index, problem(reason.to_owned())));
+            continue;
+        }
         if let Some(line) = email.as_ref().and_then(|e| seen_emails.get(e)) {
             problems.push((index, problem(format!("The same email as line {line}."))));
             continue;
@@ -276,7 +280,7 @@ async fn check(
         template: template.as_ref().map(|t| t.id.clone()),
         template_name: template.as_ref().map(|t| t.name.clone()),
         people,
-        access: template.as_ref().map(|t| t.access.clone()).unwrap_or_default(),
+        access: template_access(kc, tenant, template.as_ref()).await?,
         required_actions: template.map(|t| t.required_actions).unwrap_or_default(),
         credential,
         enabled,
@@ -383,109 +387,10 @@ fn facts(file_name: &str, table: &Table) -> FileFacts {
     FileFacts {
         file_name: file_name.to_owned(),
         bytes: table.bytes as u64,
-        delimiter: match table.delimiter {
-            '\t' => "tab".to_owned(),
-            other => other.to_string(),
-        },
+        delimiter: table.delimiter.to_string(),
         had_bom: table.had_bom,
         rows: table.rows.len() as u64,
         blank_lines: table.blank_lines as u64,
         sha256: table.sha256.clone(),
     }
-}
-
-/// The realm's user profile, then `groups` and `roles`.
-fn targets(profile: &UserProfileConfig) -> Vec<TargetField> {
-    let mut targets: Vec<TargetField> = profile
-        .attributes
-        .iter()
-        .map(|attribute| {
-            let field = convert::field(attribute, Vec::new());
-            TargetField { name: field.name, label: field.label, required: field.required }
-        })
-        .collect();
-    targets.push(TargetField {
-        name: "groups".into(),
-        label: "Groups (paths, | between)".into(),
-        required: false,
-    });
-    targets.push(TargetField {
-        name: "roles".into(),
-        label: "Roles (| between; client:role)".into(),
-        required: false,
-    });
-    targets
-}
-
-/// Each target's column, from the header's names and common spellings.
-fn guess_mapping(targets: &[TargetField], headers: &[String]) -> BTreeMap<String, String> {
-    let plain =
-        |s: &str| -> String { s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect() };
-    let aliases: &[(&str, &[&str])] = &[
-        ("username", &["login", "user", "userid", "account", "samaccountname"]),
-        ("email", &["mail", "emailaddress"]),
-        ("firstName", &["givenname", "first", "forename"]),
-        ("lastName", &["surname", "familyname", "last", "sn"]),
-    ];
-    let mut mapping = BTreeMap::new();
-    for target in targets {
-        let mut names = vec![plain(&target.name), plain(&target.label)];
-        if let Some((_, more)) = aliases.iter().find(|(name, _)| *name == target.name) {
-            names.extend(more.iter().map(|m| (*m).to_owned()));
-        }
-        if let Some(header) = headers.iter().find(|h| names.contains(&plain(h))) {
-            mapping.insert(target.name.clone(), header.clone());
-        }
-    }
-    mapping
-}
-
-/// The mapping as target and column index; refused when it names an unknown field or column,
-/// maps one column twice, or leaves out a required field.
-fn mapped_columns(
-    targets: &[TargetField],
-    headers: &[String],
-    mapping: &BTreeMap<String, String>,
-) -> Result<Vec<(String, usize)>, AppError> {
-    let mut columns = Vec::new();
-    let mut used = HashSet::new();
-    for (target, header) in mapping.iter().filter(|(_, h)| !h.is_empty()) {
-        if !targets.iter().any(|t| &t.name == target) {
-            let message = format!("{target} is not a field of this realm's users.");
-            return Err(fail(AppError::invalid("mapping", message)));
-        }
-        let Some(column) = headers.iter().position(|h| h == header) else {
-            let message = format!("The file has no column {header:?}.");
-            return Err(fail(AppError::invalid("mapping", message)));
-        };
-        if !used.insert(column) {
-            let message = format!("The column {header:?} is mapped to two fields.");
-            return Err(fail(AppError::invalid("mapping", message)));
-        }
-        columns.push((target.clone(), column));
-    }
-    let given = |name: &str| mapping.get(name).is_some_and(|h| !h.is_empty());
-    if !given("username") && !given("firstName") && !given("lastName") {
-        let message = "Map a column to the username, or to the first and last names.";
-        return Err(fail(AppError::invalid("mapping", message)));
-    }
-    Ok(columns)
-}
-
-/// `first.last` in plain ASCII, or empty.
-fn username_from_names(fields: &BTreeMap<String, String>) -> String {
-    let part = |key: &str| -> String {
-        fields
-            .get(key)
-            .map(|v| v.to_lowercase())
-            .unwrap_or_default()
-            .chars()
-            .filter_map(fold_ascii)
-            .collect()
-    };
-    [part("firstName"), part("lastName")]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(".")
 }

@@ -5,12 +5,12 @@ use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakError, RoleBrief, User
 use cloudtrust_backend::store::Outcome;
 use serde_json::json;
 
-use super::steps::{Step, outcome_of, run};
+use super::steps::{Step, audited_steps, outcome_of, run};
 use super::{CreateUserResponse, NewUserRequest, StepOutcome, StepResult};
 use crate::AppError;
 use crate::api::user_changes::MAX_LIFESPAN_HOURS;
 use crate::api::user_changes::profile::{chosen_actions, generate_password, looks_like_email};
-use crate::api::users::convert::{self, is_privileged};
+use crate::api::users::convert;
 use crate::ssr::{Caller, context, fail, from_keycloak, record};
 
 /// A role to grant, resolved before anything is created.
@@ -119,7 +119,7 @@ pub async fn create(
         "password_generated": generated.is_some(),
         "groups": groups.iter().map(|g| &g.path).collect::<Vec<_>>(),
         "roles": user.roles,
-        "steps": results.iter().map(|s| json!({ "step": s.step, "outcome": format!("{:?}", s.outcome) })).collect::<Vec<_>>(),
+        "steps": audited_steps(&results),
     });
     record(caller, tenant, "user.create", Some(&id), outcome_of(&results), Some(detail)).await;
 
@@ -200,7 +200,11 @@ async fn resolve_roles(
             .role_by_name(tenant, client.as_ref().map(|c| c.0.as_str()), name)
             .await
             .map_err(from_keycloak)?;
-        if is_privileged(&role, client.as_ref().map(|c| c.1.as_str())) {
+        let client_id = client.as_ref().map(|c| c.1.as_str());
+        if convert::role_grants_privileged(kc, tenant, &role, client_id)
+            .await
+            .map_err(from_keycloak)?
+        {
             crate::ssr::authorize_privileged(tenant).await?;
         }
         grants.push(Grant { client, role });

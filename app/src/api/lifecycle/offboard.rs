@@ -5,7 +5,7 @@ use cloudtrust_backend::keycloak::{KeycloakAdmin, RoleBrief};
 use serde_json::{Value, json};
 
 use super::OffboardResponse;
-use super::steps::{Step, outcome_of, run};
+use super::steps::{Step, audited_steps, outcome_of, run};
 use crate::AppError;
 use crate::ssr::{Caller, context, from_keycloak, record};
 
@@ -54,13 +54,21 @@ pub async fn offboard(
     }
     let results = run(steps).await;
 
+    let client_roles: Vec<_> = mappings
+        .clients
+        .iter()
+        .map(|m| {
+            let roles: Vec<_> = m.roles.iter().map(|r| &r.name).collect();
+            json!({ "client": m.client.client_id, "roles": roles })
+        })
+        .collect();
     let detail = json!({
         "username": user.username,
         "enabled_before": user.enabled,
         "realm_roles": realm_roles.iter().map(|r| &r.name).collect::<Vec<_>>(),
-        "client_roles": mappings.clients.iter().map(|m| json!({ "client": m.client.client_id, "roles": m.roles.iter().map(|r| &r.name).collect::<Vec<_>>() })).collect::<Vec<_>>(),
+        "client_roles": client_roles,
         "groups": groups.iter().map(|g| &g.path).collect::<Vec<_>>(),
-        "steps": results.iter().map(|s| json!({ "step": s.step, "outcome": format!("{:?}", s.outcome) })).collect::<Vec<_>>(),
+        "steps": audited_steps(&results),
     });
     record(caller, tenant, "user.offboard", Some(id), outcome_of(&results), Some(detail)).await;
 

@@ -47,6 +47,15 @@ pub(super) fn outcome_of(steps: &[StepResult]) -> Outcome {
     }
 }
 
+/// Each step and how it ended, as the audit trail keeps them.
+pub(super) fn audited_steps(steps: &[StepResult]) -> Vec<serde_json::Value> {
+    let entry = |s: &StepResult| {
+        let outcome = format!("{:?}", s.outcome);
+        serde_json::json!({ "step": s.step, "outcome": outcome })
+    };
+    steps.iter().map(entry).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use cloudtrust_backend::keycloak::KeycloakError;

@@ -28,12 +28,16 @@ pub async fn decide(
     if state != RequestState::Submitted {
         return Err(fail(AppError::conflict("This request does not wait for a decision.")));
     }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    if request.expires_at_ms.is_some_and(|at| at < now) {
+        return Err(fail(AppError::conflict("This request expired before anyone decided.")));
+    }
     let note = note.trim();
     if !approve && note.is_empty() {
         return Err(fail(AppError::invalid("note", "Say why the request is rejected.")));
     }
 
-    let policy = super::file::load_policy(tenant).await?;
+    let policy = super::lookups::load_policy(tenant).await?;
     let rights = fresh_rights(&caller).await?;
     let facts = facts_of(&request);
     if let Err(refusal) =
@@ -77,11 +81,15 @@ pub async fn cancel(tenant: &str, id: &str, note: &str) -> Result<RequestState, 
     let caller = authorize(Action::FileRequest, Some(tenant)).await?;
     let request = load(tenant, id).await?;
     let own = request.requester_id == caller.identity.subject;
-    if !own && !caller.identity.rights.allows(Action::ApproveRequest, Some(tenant)) {
+    if !own && !fresh_rights(&caller).await?.allows(Action::ApproveRequest, Some(tenant)) {
         let message = "Only its requester or a tenant admin may cancel a request.";
         return Err(fail(AppError::new(ErrorKind::Forbidden, message)));
     }
     let state = state_of(&request);
+    if state == RequestState::Running && request.runner.is_some() {
+        let message = "This request is running now; cancel it once it waits or has failed.";
+        return Err(fail(AppError::conflict(message)));
+    }
     let to = state.apply(Transition::Cancel).map_err(|err| fail(AppError::conflict(said(&err))))?;
     let by = Move {
         actor_id: &caller.identity.subject,
@@ -89,11 +97,13 @@ pub async fn cancel(tenant: &str, id: &str, note: &str) -> Result<RequestState, 
         note: Some(note.trim()).filter(|n| !n.is_empty()),
         decides: false,
     };
-    let moved = context()
-        .store
-        .move_request(id, &[state.as_str()], to.as_str(), &by)
-        .await
-        .map_err(unavailable)?;
+    let store = &context().store;
+    let moved = if state == RequestState::Running {
+        store.cancel_parked(id, &by).await
+    } else {
+        store.move_request(id, &[state.as_str()], to.as_str(), &by).await
+    }
+    .map_err(unavailable)?;
     if !moved {
         return Err(fail(AppError::conflict("This request moved a moment ago; reload to see it.")));
     }
@@ -109,6 +119,11 @@ pub async fn cancel(tenant: &str, id: &str, note: &str) -> Result<RequestState, 
 pub async fn retry(tenant: &str, id: &str) -> Result<RequestState, AppError> {
     let caller = authorize(Action::FileRequest, Some(tenant)).await?;
     let request = load(tenant, id).await?;
+    let own = request.requester_id == caller.identity.subject;
+    if !own && !caller.identity.rights.allows(Action::ApproveRequest, Some(tenant)) {
+        let message = "Only its requester or a tenant admin may run a request again.";
+        return Err(fail(AppError::new(ErrorKind::Forbidden, message)));
+    }
     let state = state_of(&request);
     state.apply(Transition::Retry).map_err(|err| fail(AppError::conflict(said(&err))))?;
     let by = Move {
@@ -117,10 +132,8 @@ pub async fn retry(tenant: &str, id: &str) -> Result<RequestState, AppError> {
         note: Some("retry the failed steps"),
         decides: false,
     };
-    let store = &context().store;
-    store.reset_failed_steps(id).await.map_err(unavailable)?;
-    // Back to approved: the runner takes it up as it would a fresh one.
-    let moved = store.move_request(id, &["failed"], "approved", &by).await.map_err(unavailable)?;
+    // Back to approved, its failed steps pending again: the runner takes it up as a fresh one.
+    let moved = context().store.retry_request(id, &by).await.map_err(unavailable)?;
     if !moved {
         return Err(fail(AppError::conflict("This request moved a moment ago; reload to see it.")));
     }

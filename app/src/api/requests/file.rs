@@ -4,19 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakError, UserQuery};
+use cloudtrust_backend::keycloak::KeycloakAdmin;
 use cloudtrust_backend::store::{NewRequest, NewRow, NewStep, Outcome};
 use serde_json::json;
 
 use super::Filed;
+use super::lookups::{approval_of, load_policy, resolve_access, taken};
 use crate::api::lifecycle::create::{generate_username, representation};
 use crate::api::user_changes::MAX_LIFESPAN_HOURS;
-use crate::api::users::convert::{group_is_privileged, is_privileged};
 use crate::policy::Action;
 use crate::ssr::{Caller, authorize, context, fail, from_keycloak, record};
 use crate::workflow::{
-    AccessItem, ApprovalNeed, Credential, Person, RequestFacts, RequestSpec, RequestState,
-    ResetMethod, StepAction, StepSubject, WorkflowPolicy,
+    AccessItem, Credential, Person, RequestSpec, RequestState, ResetMethod, StepAction,
+    StepSubject, Template,
 };
 use crate::{AppError, ErrorKind};
 
@@ -79,11 +79,16 @@ pub async fn onboarding(
         return Err(fail(AppError::invalid(field, message)));
     }
 
+    if let Some(reason) = credential.undeliverable(fields.get("email").map(String::as_str), enabled)
+    {
+        return Err(fail(AppError::invalid("credential", reason)));
+    }
+    let access = template_access(kc, tenant, template.as_ref()).await?;
     let spec = RequestSpec::Onboard {
         template: template.as_ref().map(|t| t.id.clone()),
         template_name: template.as_ref().map(|t| t.name.clone()),
         people: vec![Person { fields, access: Vec::new() }],
-        access: template.as_ref().map(|t| t.access.clone()).unwrap_or_default(),
+        access,
         required_actions: template.map(|t| t.required_actions).unwrap_or_default(),
         credential,
         enabled,
@@ -91,6 +96,18 @@ pub async fn onboarding(
     };
     let (steps, rows) = onboard_steps(&spec, &[None], &profile)?;
     store_request(&caller, tenant, None, spec, &reason, None, steps, rows).await
+}
+
+/// What a template grants, looked up again: a group or role gone since the template was saved
+/// is refused, and whether each is privileged is as Keycloak has it now.
+pub async fn template_access(
+    kc: &KeycloakAdmin,
+    tenant: &str,
+    template: Option<&Template>,
+) -> Result<Vec<AccessItem>, AppError> {
+    let Some(template) = template else { return Ok(Vec::new()) };
+    let keys: Vec<String> = template.access.iter().map(AccessItem::key).collect();
+    resolve_access(kc, tenant, &keys, "template").await
 }
 
 /// Files a change of access for one user.
@@ -186,6 +203,32 @@ pub async fn credential_reset(
         _ => return Err(fail(AppError::invalid("method", "Choose how the reset is done."))),
     };
     let user = context().keycloak.user(tenant, user_id).await.map_err(from_keycloak)?;
+    if let ResetMethod::Email { .. } = &method {
+        let email = user.email.as_deref().filter(|e| !e.is_empty());
+        let reason = match (email, user.enabled) {
+            (None, _) => Some("This user has no email address: choose the next sign-in instead."),
+            (Some(_), false) => {
+                Some("Keycloak sends no email to a disabled user: enable it first.")
+            }
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            return Err(fail(AppError::invalid("method", reason)));
+        }
+    }
+    if let ResetMethod::Email { .. } = method {
+        let email = user.email.as_deref().filter(|e| !e.is_empty());
+        let reason = match (email, user.enabled) {
+            (None, _) => Some("This user has no email address: choose the next sign-in instead."),
+            (Some(_), false) => {
+                Some("Keycloak sends no email to a disabled user: enable it first.")
+            }
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            return Err(fail(AppError::invalid("method", reason)));
+        }
+    }
 
     let subject = StepSubject::User { id: user.id.clone() };
     let actions = match &method {
@@ -319,111 +362,6 @@ pub async fn store_request(
         super::run::start(ctx, id.clone());
     }
     Ok(Filed { id, state, approval_reasons })
-}
-
-/// Why the request needs approval (empty when it does not), and whether only a tenant admin
-/// may approve it. Whatever the tenant's rules, a request the requester could not carry out
-/// themselves (a privileged grant, a deletion) waits for someone who can.
-pub(crate) fn approval_of(
-    caller: &Caller,
-    tenant: &str,
-    policy: &WorkflowPolicy,
-    spec: &RequestSpec,
-) -> (Vec<String>, bool) {
-    let rights = &caller.identity.rights;
-    let mut reasons = match policy.approval(RequestFacts::of(spec)) {
-        ApprovalNeed::None => Vec::new(),
-        ApprovalNeed::Required { reasons } => reasons,
-    };
-    let deletes = matches!(spec, RequestSpec::Offboard { delete_after_days: Some(_), .. });
-    let privileged = spec.touches_privileged() || deletes;
-    let can_privileged = rights.allows(Action::GrantPrivilegedRole, Some(tenant));
-    if spec.touches_privileged() && !can_privileged && reasons.is_empty() {
-        reasons.push("it grants or takes back privileged access, which you may not".to_owned());
-    }
-    if deletes && !rights.allows(Action::DeleteUser, Some(tenant)) && reasons.is_empty() {
-        reasons.push("it deletes the user, which only a tenant admin may".to_owned());
-    }
-    (reasons, privileged)
-}
-
-/// The tenant's approval rules, or the defaults.
-pub async fn load_policy(tenant: &str) -> Result<WorkflowPolicy, AppError> {
-    let stored = context().store.tenant_setting(tenant, POLICY_KEY).await.map_err(|err| {
-        tracing::error!(%err, "could not read the approval rules");
-        fail(AppError::new(ErrorKind::Unavailable, "The console's database cannot be read now."))
-    })?;
-    Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
-}
-
-/// Resolves access keys (`group/<id>`, `realm/<role>`, `client/<uuid>/<role>`) into items with
-/// their names and whether each is privileged; an unknown one is refused by name.
-pub async fn resolve_access(
-    kc: &KeycloakAdmin,
-    tenant: &str,
-    keys: &[String],
-    field: &str,
-) -> Result<Vec<AccessItem>, AppError> {
-    let mut items: Vec<AccessItem> = Vec::with_capacity(keys.len());
-    for key in keys {
-        let gone = |err: KeycloakError| match err {
-            KeycloakError::NotFound { .. } => {
-                fail(AppError::invalid(field, format!("{key} no longer exists in Keycloak.")))
-            }
-            other => from_keycloak(other),
-        };
-        let item = match key.split('/').collect::<Vec<_>>().as_slice() {
-            ["group", id] => {
-                let group = kc.group(tenant, id).await.map_err(gone)?;
-                let privileged =
-                    group_is_privileged(kc, tenant, id).await.map_err(from_keycloak)?;
-                AccessItem::Group { id: group.id, path: group.path, privileged }
-            }
-            ["realm", name] => {
-                let role = kc.role_by_name(tenant, None, name).await.map_err(gone)?;
-                let privileged = is_privileged(&role, None);
-                AccessItem::RealmRole { name: role.name, privileged }
-            }
-            ["client", uuid, name] => {
-                let client = kc.client(tenant, uuid).await.map_err(gone)?;
-                let role = kc.role_by_name(tenant, Some(uuid), name).await.map_err(gone)?;
-                let privileged = is_privileged(&role, Some(&client.client_id));
-                AccessItem::ClientRole {
-                    client_uuid: client.id,
-                    client_id: client.client_id,
-                    name: role.name,
-                    privileged,
-                }
-            }
-            _ => return Err(fail(AppError::invalid(field, format!("{key:?} names nothing.")))),
-        };
-        if !items.contains(&item) {
-            items.push(item);
-        }
-    }
-    Ok(items)
-}
-
-/// Which of username or email another user already has, if either.
-pub async fn taken(
-    kc: &KeycloakAdmin,
-    tenant: &str,
-    username: &str,
-    email: Option<&String>,
-) -> Result<Option<&'static str>, AppError> {
-    let query = UserQuery { username: Some(username.to_owned()), max: 5, ..UserQuery::default() };
-    let found = kc.list_users(tenant, &query).await.map_err(from_keycloak)?;
-    if found.iter().any(|u| u.username.eq_ignore_ascii_case(username)) {
-        return Ok(Some("username"));
-    }
-    if let Some(email) = email.filter(|e| !e.is_empty()) {
-        let query = UserQuery { email: Some(email.clone()), max: 5, ..UserQuery::default() };
-        let found = kc.list_users(tenant, &query).await.map_err(from_keycloak)?;
-        if found.iter().any(|u| u.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email))) {
-            return Ok(Some("email"));
-        }
-    }
-    Ok(None)
 }
 
 /// The reason, required and at most 2,000 characters.

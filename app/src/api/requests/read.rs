@@ -13,6 +13,9 @@ use crate::ssr::{Caller, authorize, context, fail};
 use crate::workflow::{RequestKind, RequestSpec, RequestState, StepState, Transition};
 use crate::{AppError, ErrorKind};
 
+/// How many of an onboarding's people a request's page receives.
+const PEOPLE_SHOWN: usize = 20;
+
 /// A page of the tenant's requests of one inbox.
 pub async fn list(
     tenant: &str,
@@ -74,11 +77,10 @@ pub async fn inbox(tenant: &str) -> Result<InboxCounts, AppError> {
         false => 0,
     };
     let notices = store
-        .unread_notices(&caller.identity.subject, 20)
+        .unread_notices(&caller.identity.subject, tenant, 20)
         .await
         .map_err(unavailable)?
         .into_iter()
-        .filter(|n| n.tenant == tenant)
         .map(|n| Notice {
             id: n.id,
             request_id: n.request_id,
@@ -92,7 +94,7 @@ pub async fn inbox(tenant: &str) -> Result<InboxCounts, AppError> {
 /// Marks the caller's notices read.
 pub async fn mark_read(tenant: &str, up_to: i64) -> Result<(), AppError> {
     let caller = authorize(Action::FileRequest, Some(tenant)).await?;
-    context().store.read_notices(&caller.identity.subject, up_to).await.map_err(unavailable)
+    context().store.read_notices(&caller.identity.subject, tenant, up_to).await.map_err(unavailable)
 }
 
 /// One request of the tenant.
@@ -108,10 +110,15 @@ pub async fn detail(tenant: &str, id: &str, steps_page: u32) -> Result<RequestDe
         store.row_counts(id),
     )
     .map_err(unavailable)?;
-    let spec: RequestSpec = serde_json::from_str(&request.spec).map_err(|err| {
+    let mut spec: RequestSpec = serde_json::from_str(&request.spec).map_err(|err| {
         tracing::error!(%err, id, "a stored request does not read back");
         fail(AppError::new(ErrorKind::Internal, "This request's record cannot be read."))
     })?;
+    // A page polls this while the request runs: the people of a large import are not sent
+    // each time (the per-row result has them all).
+    if let RequestSpec::Onboard { people, .. } = &mut spec {
+        people.truncate(PEOPLE_SHOWN);
+    }
     let rows_in = |state: &str| rows.iter().find(|(s, _)| s == state).map_or(0, |(_, n)| *n);
     let progress = Progress {
         total: request.steps_total,
@@ -176,7 +183,7 @@ async fn waiting_filter(
     if rights.allows(Action::ApproveRequest, Some(tenant)) {
         return Ok(true);
     }
-    let policy = super::file::load_policy(tenant).await?;
+    let policy = super::lookups::load_policy(tenant).await?;
     if policy.helpdesk_approves && rights.roles_in(tenant).contains(&Role::Helpdesk) {
         filter.privileged = Some(false);
         return Ok(true);
@@ -193,7 +200,7 @@ async fn choices(
     let rights = &caller.identity.rights;
     let mut choices = RequestChoices::default();
     if state == RequestState::Submitted {
-        let policy = super::file::load_policy(tenant).await?;
+        let policy = super::lookups::load_policy(tenant).await?;
         let subject = &caller.identity.subject;
         match policy.may_approve(rights, subject, tenant, &request.requester_id, facts_of(request))
         {
@@ -202,9 +209,12 @@ async fn choices(
         }
     }
     let own = request.requester_id == caller.identity.subject;
+    let held = state == RequestState::Running && request.runner.is_some();
     choices.cancel = state.apply(Transition::Cancel).is_ok()
+        && !held
         && (own || rights.allows(Action::ApproveRequest, Some(tenant)));
-    choices.retry = state == RequestState::Failed;
+    choices.retry = state == RequestState::Failed
+        && (own || rights.allows(Action::ApproveRequest, Some(tenant)));
     Ok(choices)
 }
 

@@ -12,12 +12,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakError, RoleBrief, UserQuery};
+use cloudtrust_backend::keycloak::KeycloakError;
 use cloudtrust_backend::store::{AuditEntry, Move, Outcome, RequestRecord, StepRecord, Store};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use tracing::{error, info, warn};
 
+use super::execute::execute;
 use crate::ssr::{ServerContext, explain_keycloak};
 use crate::workflow::{StepAction, StepSubject};
 
@@ -53,7 +54,9 @@ pub fn start(ctx: ServerContext, id: String) {
 /// due.
 pub async fn run(ctx: &ServerContext, id: &str) -> Result<(), String> {
     let store = &ctx.store;
-    let holder = ctx.instance.as_str();
+    // A claim of this run's own: another run in this very process cannot take it for its own.
+    let holder = format!("{}:{}", ctx.instance, uuid::Uuid::new_v4().simple());
+    let holder = holder.as_str();
     if !store.claim_request(id, holder, LEASE_MS).await.map_err(|e| e.to_string())? {
         return Ok(());
     }
@@ -64,32 +67,51 @@ pub async fn run(ctx: &ServerContext, id: &str) -> Result<(), String> {
     let by = Move { actor_id: SYSTEM, actor_username: SYSTEM, note: Some("run"), decides: false };
     store.note_request(id, "running", &by).await.map_err(|e| e.to_string())?;
 
-    let heartbeat = tokio::spawn({
-        let (store, id, holder) = (store.clone(), id.to_owned(), holder.to_owned());
+    let stop = Arc::new(AtomicBool::new(false));
+    let _heartbeat = AbortOnDrop(tokio::spawn({
+        let (store, id, holder, stop) =
+            (store.clone(), id.to_owned(), holder.to_owned(), stop.clone());
         async move {
             loop {
                 tokio::time::sleep(std::time::Duration::from_millis((LEASE_MS / 3) as u64)).await;
                 match store.renew_claim(&id, &holder, LEASE_MS).await {
                     Ok(true) => {}
-                    Ok(false) => return,
+                    Ok(false) => {
+                        warn!(request = id, "lost the claim on a request; this run stops");
+                        stop.store(true, Ordering::Relaxed);
+                        return;
+                    }
                     Err(err) => warn!(%err, request = id, "could not renew a request's claim"),
                 }
             }
         }
-    });
-    let ended = run_rows(ctx, &request).await;
-    heartbeat.abort();
-    let next_due = ended.map_err(|e| e.to_string())?;
-    finish(ctx, &request, next_due).await.map_err(|e| e.to_string())
+    }));
+    let next_due = run_rows(ctx, &request, stop.clone()).await.map_err(|e| e.to_string())?;
+    if stop.load(Ordering::Relaxed)
+        && !store.renew_claim(id, holder, LEASE_MS).await.unwrap_or(false)
+    {
+        // Someone else holds it now: theirs to finish.
+        return Ok(());
+    }
+    finish(ctx, &request, holder, next_due).await.map_err(|e| e.to_string())
+}
+
+/// Stops the claim's renewal however the run ends, a panic included.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Runs every row's unfinished steps; returns when the next delayed step is due, if one waits.
 async fn run_rows(
     ctx: &ServerContext,
     request: &RequestRecord,
+    stop: Arc<AtomicBool>,
 ) -> Result<Option<i64>, cloudtrust_backend::store::StoreError> {
     let store = &ctx.store;
-    let stop = Arc::new(AtomicBool::new(false));
     let last = store.last_row(&request.id).await?;
     let mut next_due: Option<i64> = None;
     let mut first = 0;
@@ -137,7 +159,12 @@ async fn run_row(
     let mut ran: Vec<Value> = Vec::new();
     for step in steps {
         if stop.load(Ordering::Relaxed) {
-            return if ran.is_empty() { RowEnd::NotRun } else { RowEnd::Failed };
+            if ran.is_empty() {
+                return RowEnd::NotRun;
+            }
+            // What ran is recorded; the rest of the row stays pending for the retry.
+            record_row(store, request, row, user_id.as_deref(), &ran, Outcome::Failed).await;
+            return RowEnd::Failed;
         }
         let now = now_ms();
         if let Some(delay) = step.delay_ms {
@@ -161,8 +188,14 @@ async fn run_row(
             (Ok(action), Ok(subject)) => (action, subject),
             _ => {
                 let message = "The console cannot read this step back.";
-                let _ = store.finish_step(id, step.seq, "failed", Some(message), None).await;
-                let _ = store.finish_row(id, row, "failed", Some(message), None).await;
+                error!(request = id, seq = step.seq, "a stored step does not read back");
+                let stored = async {
+                    store.finish_step(id, step.seq, "failed", Some(message), None).await?;
+                    store.finish_row(id, row, "failed", Some(message), None).await
+                };
+                if let Err(err) = stored.await {
+                    error!(%err, request = id, "could not store a step's failure");
+                }
                 return RowEnd::Failed;
             }
         };
@@ -197,14 +230,17 @@ async fn run_row(
                 }
             }
             Err(err) => {
-                let systemic = matches!(
-                    err,
-                    KeycloakError::Unavailable { .. }
-                        | KeycloakError::Timeout { .. }
-                        | KeycloakError::Forbidden { .. }
-                        | KeycloakError::Credentials { .. }
-                        | KeycloakError::Unexpected { .. }
-                );
+                // Keycloak answers 500 when it cannot send an email (no mail server for the
+                // realm): that is this row's failure, not Keycloak's.
+                let emailing = matches!(action, StepAction::EmailActions { .. });
+                let systemic = match err {
+                    KeycloakError::Unavailable { .. } => !emailing,
+                    KeycloakError::Timeout { .. }
+                    | KeycloakError::Forbidden { .. }
+                    | KeycloakError::Credentials { .. }
+                    | KeycloakError::Unexpected { .. } => true,
+                    _ => false,
+                };
                 if systemic {
                     stop.store(true, Ordering::Relaxed);
                 }
@@ -233,16 +269,18 @@ async fn run_row(
 async fn finish(
     ctx: &ServerContext,
     request: &RequestRecord,
+    holder: &str,
     next_due: Option<i64>,
 ) -> Result<(), cloudtrust_backend::store::StoreError> {
     let store = &ctx.store;
+    store.settle_rows(&request.id).await?;
     let counts = store.step_counts(&request.id).await?;
     let by = |note| Move { actor_id: SYSTEM, actor_username: SYSTEM, note, decides: false };
     if counts.failed == 0
         && counts.pending + counts.running > 0
         && let Some(due) = next_due
     {
-        store.park_request(&request.id, &ctx.instance, due).await?;
+        store.park_request(&request.id, holder, due).await?;
         return Ok(());
     }
     let (to, words) = if counts.failed == 0 && counts.pending + counts.running == 0 {
@@ -257,129 +295,6 @@ async fn finish(
     }
     info!(request = request.id, state = to, done = counts.done, "request run ended");
     Ok(())
-}
-
-/// Runs one step against Keycloak; a creation answers the new user's id.
-async fn execute(
-    kc: &KeycloakAdmin,
-    tenant: &str,
-    action: &StepAction,
-    user: Option<&str>,
-    retried: bool,
-    since_ms: i64,
-) -> Result<Option<String>, KeycloakError> {
-    if let StepAction::CreateUser { representation } = action {
-        return match kc.create_user(tenant, representation).await {
-            Ok(id) => Ok(Some(id)),
-            Err(KeycloakError::Conflict { message }) if retried => {
-                let username = representation["username"].as_str().unwrap_or_default();
-                adopt(kc, tenant, username, since_ms)
-                    .await?
-                    .map(Some)
-                    .ok_or(KeycloakError::Conflict { message })
-            }
-            Err(err) => Err(err),
-        };
-    }
-    let Some(user) = user else {
-        return Err(KeycloakError::NotFound { what: "the user this row was to create".into() });
-    };
-    let gone_is_fine = |result: Result<(), KeycloakError>| match result {
-        Err(KeycloakError::NotFound { .. }) => Ok(()),
-        other => other,
-    };
-    match action {
-        StepAction::CreateUser { .. } => unreachable!("handled above"),
-        StepAction::JoinGroup { id, .. } => kc.add_user_to_group(tenant, user, id).await,
-        StepAction::LeaveGroup { id, .. } => {
-            gone_is_fine(kc.remove_user_from_group(tenant, user, id).await)
-        }
-        StepAction::GrantRealmRole { name } => {
-            let role = kc.role_by_name(tenant, None, name).await?;
-            kc.add_realm_roles(tenant, user, &[role]).await
-        }
-        StepAction::RevokeRealmRole { name } => {
-            gone_is_fine(match kc.role_by_name(tenant, None, name).await {
-                Ok(role) => kc.remove_realm_roles(tenant, user, &[role]).await,
-                Err(err) => Err(err),
-            })
-        }
-        StepAction::GrantClientRole { client_uuid, name, .. } => {
-            let role = kc.role_by_name(tenant, Some(client_uuid), name).await?;
-            kc.add_client_roles(tenant, user, client_uuid, &[role]).await
-        }
-        StepAction::RevokeClientRole { client_uuid, name, .. } => {
-            gone_is_fine(match kc.role_by_name(tenant, Some(client_uuid), name).await {
-                Ok(role) => kc.remove_client_roles(tenant, user, client_uuid, &[role]).await,
-                Err(err) => Err(err),
-            })
-        }
-        StepAction::Disable => {
-            let mut raw = kc.user(tenant, user).await?.raw;
-            raw["enabled"] = Value::Bool(false);
-            kc.update_user(tenant, user, &raw).await
-        }
-        StepAction::EndSessions => kc.logout_user(tenant, user).await,
-        StepAction::RemoveAllAccess => remove_all_access(kc, tenant, user).await,
-        StepAction::RequireActions { actions } => {
-            let record = kc.user(tenant, user).await?;
-            let mut required = record.required_actions.clone();
-            required
-                .extend(actions.iter().filter(|a| !record.required_actions.contains(a)).cloned());
-            let mut raw = record.raw;
-            raw["requiredActions"] = json!(required);
-            kc.update_user(tenant, user, &raw).await
-        }
-        StepAction::EmailActions { actions, lifespan_seconds } => {
-            kc.execute_actions_email(tenant, user, actions, Some(*lifespan_seconds), None, None)
-                .await
-        }
-        StepAction::DeleteUser => gone_is_fine(kc.delete_user(tenant, user).await),
-    }
-    .map(|()| None)
-}
-
-/// The user a creation that answered "taken" made itself on an earlier attempt: same
-/// username, created since the request first ran.
-async fn adopt(
-    kc: &KeycloakAdmin,
-    tenant: &str,
-    username: &str,
-    since_ms: i64,
-) -> Result<Option<String>, KeycloakError> {
-    let query = UserQuery { username: Some(username.to_owned()), max: 5, ..UserQuery::default() };
-    let found = kc.list_users(tenant, &query).await?;
-    Ok(found
-        .into_iter()
-        .find(|u| u.username == username && u.created_timestamp.is_some_and(|t| t >= since_ms))
-        .map(|u| u.id))
-}
-
-/// Takes back every direct role (the realm's default roles stay) and leaves every group.
-async fn remove_all_access(
-    kc: &KeycloakAdmin,
-    tenant: &str,
-    user: &str,
-) -> Result<(), KeycloakError> {
-    let mappings = kc.user_role_mappings(tenant, user).await?;
-    let default_roles = format!("default-roles-{tenant}");
-    let realm: Vec<RoleBrief> =
-        mappings.realm.into_iter().filter(|r| r.name != default_roles).collect();
-    if !realm.is_empty() {
-        kc.remove_realm_roles(tenant, user, &realm).await?;
-    }
-    for mapping in mappings.clients.iter().filter(|m| !m.roles.is_empty()) {
-        kc.remove_client_roles(tenant, user, &mapping.client.id, &mapping.roles).await?;
-    }
-    loop {
-        let groups = kc.user_groups(tenant, user, None, 0, 100).await?;
-        if groups.is_empty() {
-            return Ok(());
-        }
-        for group in groups {
-            kc.remove_user_from_group(tenant, user, &group.id).await?;
-        }
-    }
 }
 
 /// One audit record per row run: who asked, who approved, and what ran.

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::TemplateForm;
 use crate::api::requests::decide::unavailable;
-use crate::api::requests::file::{ACTIONS, POLICY_KEY, load_policy, resolve_access};
+use crate::api::requests::file::{ACTIONS, POLICY_KEY};
+use crate::api::requests::lookups::{load_policy, resolve_access};
 use crate::policy::Action;
 use crate::ssr::{authorize, context, fail, record};
 use crate::workflow::{Template, WorkflowPolicy};

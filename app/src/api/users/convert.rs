@@ -191,6 +191,29 @@ pub fn is_privileged(role: &RoleBrief, client_id: Option<&str>) -> bool {
     client_id == Some(REALM_MANAGEMENT) || role.is_privileged()
 }
 
+/// Whether holding the role hands out a privileged one: the role itself, or any role it
+/// contains however deep (a composite that bundles `realm-management`'s roles included).
+pub async fn role_grants_privileged(
+    kc: &KeycloakAdmin,
+    realm: &str,
+    role: &RoleBrief,
+    client_id: Option<&str>,
+) -> Result<bool, KeycloakError> {
+    if is_privileged(role, client_id) {
+        return Ok(true);
+    }
+    let within = kc.roles_within(realm, role).await?;
+    if within.iter().any(RoleBrief::is_privileged) {
+        return Ok(true);
+    }
+    if !within.iter().any(|r| r.client_role) {
+        return Ok(false);
+    }
+    let clients = kc.search_clients(realm, Some(REALM_MANAGEMENT), 0, 10).await?;
+    let management = clients.iter().find(|c| c.client_id == REALM_MANAGEMENT).map(|c| &c.id);
+    Ok(within.iter().any(|r| r.client_role && r.container_id.as_ref() == management))
+}
+
 /// Whether joining the group hands out a privileged role: any role the group or one of its
 /// ancestors maps, composites expanded, realm-management's included.
 pub async fn group_is_privileged(

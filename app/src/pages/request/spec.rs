@@ -8,7 +8,12 @@ use super::super::requests::action_words;
 use crate::workflow::{AccessItem, Credential, Person, RequestSpec, ResetMethod};
 
 #[component]
-pub(super) fn SpecPanel(tenant: String, spec: RequestSpec) -> impl IntoView {
+pub(super) fn SpecPanel(
+    tenant: String,
+    spec: RequestSpec,
+    /// How many people it concerns: the server sends only the first few of a large import.
+    rows: i64,
+) -> impl IntoView {
     let body = match spec {
         RequestSpec::Onboard {
             template_name,
@@ -31,14 +36,11 @@ pub(super) fn SpecPanel(tenant: String, spec: RequestSpec) -> impl IntoView {
                 if enabled { t!("requests.spec_enabled") } else { t!("requests.spec_disabled") };
             let who = match (people.as_slice(), file_name) {
                 ([one], None) => view! { <PersonFields person=one.clone() /> }.into_any(),
-                (people, Some(file)) => {
-                    let count = people.len();
-                    line(t!("requests.spec_people_file", count = count, file = file).to_string())
+                (_, Some(file)) => {
+                    line(t!("requests.spec_people_file", count = rows, file = file).to_string())
                         .into_any()
                 }
-                (people, None) => {
-                    line(t!("requests.spec_people", count = people.len()).to_string()).into_any()
-                }
+                (_, None) => line(t!("requests.spec_people", count = rows).to_string()).into_any(),
             };
             view! {
                 {line(t!("requests.spec_template", template = template).to_string())}

@@ -36,6 +36,7 @@ pub use types::{
     ProfilePermissions, ProfileRequired, RealmSummary, RoleBrief, RoleMappings, SessionBrief,
     UserBrief, UserProfileConfig, UserQuery, UserRecord,
 };
+pub use users::ExactField;
 
 #[cfg(test)]
 mod live_tests;

@@ -3,7 +3,7 @@
 //! Role lists are read with `briefRepresentation=false`: a brief role carries no attributes, and
 //! the console tells privileged roles by their `privileged` attribute.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -164,6 +164,35 @@ impl KeycloakAdmin {
         };
 
         self.get_json(url, "get role").await
+    }
+
+    /// Every role that holding `role` grants besides itself, composites followed however deep,
+    /// each with its attributes. Keycloak lists a composite's members without attributes, so
+    /// each member is read again by id; a role reached twice is read once.
+    pub async fn roles_within(
+        &self,
+        realm: &str,
+        role: &RoleBrief,
+    ) -> Result<Vec<RoleBrief>, KeycloakError> {
+        let mut seen = HashSet::from([role.id.clone()]);
+        let mut open = if role.composite { vec![role.id.clone()] } else { Vec::new() };
+        let mut found = Vec::new();
+        while let Some(id) = open.pop() {
+            let url = self.admin_url(&[realm, "roles-by-id", &id, "composites"]);
+            let members: Vec<RoleBrief> = self.get_json(url, "get composite roles").await?;
+            for member in members {
+                if !seen.insert(member.id.clone()) {
+                    continue;
+                }
+                let url = self.admin_url(&[realm, "roles-by-id", &member.id]);
+                let member: RoleBrief = self.get_json(url, "get role").await?;
+                if member.composite {
+                    open.push(member.id.clone());
+                }
+                found.push(member);
+            }
+        }
+        Ok(found)
     }
 
     /// Maps realm roles to the user. Each role needs its `id` and `name`.

@@ -10,6 +10,15 @@ use tracing::debug;
 use super::user_query::apply_filters;
 use super::{KeycloakAdmin, KeycloakError, UserBrief, UserQuery, UserRecord};
 
+/// The field that [`KeycloakAdmin::users_with`] matches whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExactField {
+    /// The username.
+    Username,
+    /// The email address.
+    Email,
+}
+
 impl KeycloakAdmin {
     /// One page of users matching `query`.
     pub async fn list_users(
@@ -25,6 +34,29 @@ impl KeycloakAdmin {
             .append_pair("max", &query.max.to_string());
 
         self.get_json(url, "list users").await
+    }
+
+    /// The users whose username, or email address, is `value` as a whole (Keycloak's `exact`;
+    /// both are stored in lower case). A field filter of [`UserQuery`] matches anywhere in the
+    /// value, so "is this name taken?" asked that way misses the one user among many that share
+    /// the prefix.
+    pub async fn users_with(
+        &self,
+        realm: &str,
+        field: ExactField,
+        value: &str,
+    ) -> Result<Vec<UserBrief>, KeycloakError> {
+        let mut url = self.admin_url(&[realm, "users"]);
+        let name = match field {
+            ExactField::Username => "username",
+            ExactField::Email => "email",
+        };
+        url.query_pairs_mut()
+            .append_pair(name, value)
+            .append_pair("exact", "true")
+            .append_pair("briefRepresentation", "true")
+            .append_pair("max", "20");
+        self.get_json(url, "find users by exact value").await
     }
 
     /// How many users match `query`'s filters (its page is ignored).

@@ -6,6 +6,8 @@
 
 mod audit;
 mod lease;
+mod request_records;
+mod request_runs;
 mod request_steps;
 mod requests;
 mod sessions;
@@ -20,11 +22,11 @@ use sqlx::{AnyPool, PgPool, SqlitePool};
 
 pub use audit::{AuditEntry, AuditRecord, Outcome};
 pub use lease::Lease;
-pub use request_steps::NoticeRecord;
-pub use requests::{
+pub use request_records::{
     HistoryRecord, Move, NewRequest, NewRow, NewStep, RequestFilter, RequestRecord, RowRecord,
     StepCounts, StepRecord,
 };
+pub use request_steps::NoticeRecord;
 pub use sessions::SessionBackend;
 pub use tenant_config::TemplateRecord;
 

@@ -3,7 +3,8 @@
 
 use sqlx::Row;
 
-use super::requests::{RowRecord, STEPS_SELECT, StepCounts, StepRecord, step_from_row};
+use super::request_records::{RowRecord, StepCounts, StepRecord};
+use super::requests::{STEPS_SELECT, step_from_row};
 use super::{Store, StoreError, now_ms};
 
 /// A notice for a person.
@@ -149,27 +150,57 @@ impl Store {
         Ok(counts)
     }
 
-    /// Makes the failed steps of a request pending again, and their rows, for a retry.
-    pub async fn reset_failed_steps(&self, request_id: &str) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let reset = sqlx::query(
-            "UPDATE workflow_steps SET state = 'pending' WHERE request_id = $1 AND state = 'failed'",
+    /// Marks done the pending rows whose steps are all done: a row whose last step ended just
+    /// before a restart.
+    pub async fn settle_rows(&self, request_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE workflow_rows SET state = 'done' WHERE request_id = $1 AND state = 'pending' \
+             AND EXISTS (SELECT 1 FROM workflow_steps s WHERE s.request_id = $1 \
+             AND s.row_no = workflow_rows.row_no) \
+             AND NOT EXISTS (SELECT 1 FROM workflow_steps s WHERE s.request_id = $1 \
+             AND s.row_no = workflow_rows.row_no AND s.state <> 'done')",
         )
+        .bind(request_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// For a retry, in one transaction: moves a failed request back to approved and makes its
+    /// failed steps and rows pending again. Returns whether the request was failed.
+    pub async fn retry_request(
+        &self,
+        request_id: &str,
+        by: &super::Move<'_>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let now = now_ms();
+        let moved = sqlx::query(
+            "UPDATE workflow_requests SET state = 'approved', updated_at_ms = $1 \
+             WHERE id = $2 AND state = 'failed'",
+        )
+        .bind(now)
         .bind(request_id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        sqlx::query(
-            "UPDATE workflow_rows SET state = 'pending', message = NULL \
-             WHERE request_id = $1 AND state = 'failed'",
-        )
-        .bind(request_id)
-        .execute(&mut *tx)
-        .await?;
+        if moved != 1 {
+            return Ok(false);
+        }
+        reset_failed(&mut tx, request_id).await?;
+        super::requests::insert_history(&mut tx, request_id, now, by, Some("failed"), "approved")
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Makes the failed steps of a request pending again, and their rows, for a retry.
+    pub async fn reset_failed_steps(&self, request_id: &str) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let reset = reset_failed(&mut tx, request_id).await?;
         tx.commit().await?;
         Ok(reset)
     }
-
     /// Stores how a row ended (`done` or `failed` with the reason), and its user.
     pub async fn finish_row(
         &self,
@@ -200,9 +231,13 @@ impl Store {
         first: i64,
         last: i64,
     ) -> Result<Vec<(i64, Option<String>)>, StoreError> {
+        // A creation's step keeps the new user's id as it ends; the row is told only when the
+        // row ends, so after a restart the step is where the id is.
         let rows = sqlx::query(
-            "SELECT row_no, user_id FROM workflow_rows WHERE request_id = $1 AND row_no >= $2 \
-             AND row_no <= $3",
+            "SELECT r.row_no, COALESCE(r.user_id, (SELECT s.user_id FROM workflow_steps s \
+             WHERE s.request_id = r.request_id AND s.row_no = r.row_no AND s.state = 'done' \
+             AND s.user_id IS NOT NULL ORDER BY s.seq LIMIT 1)) \
+             FROM workflow_rows r WHERE r.request_id = $1 AND r.row_no >= $2 AND r.row_no <= $3",
         )
         .bind(request_id)
         .bind(first)
@@ -307,17 +342,20 @@ impl Store {
         Ok(())
     }
 
-    /// The notices `recipient` has not read, newest first, at most `limit`.
+    /// The notices of `tenant` that `recipient` has not read, newest first, at most `limit`.
     pub async fn unread_notices(
         &self,
         recipient_id: &str,
+        tenant: &str,
         limit: i64,
     ) -> Result<Vec<NoticeRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, tenant, request_id, message, created_at_ms FROM workflow_notices \
-             WHERE recipient_id = $1 AND read_at_ms IS NULL ORDER BY id DESC LIMIT $2",
+             WHERE recipient_id = $1 AND tenant = $2 AND read_at_ms IS NULL \
+             ORDER BY id DESC LIMIT $3",
         )
         .bind(recipient_id)
+        .bind(tenant)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
@@ -334,17 +372,45 @@ impl Store {
             .collect()
     }
 
-    /// Marks `recipient`'s notices up to `up_to_id` read.
-    pub async fn read_notices(&self, recipient_id: &str, up_to_id: i64) -> Result<(), StoreError> {
+    /// Marks `recipient`'s notices of `tenant` up to `up_to_id` read.
+    pub async fn read_notices(
+        &self,
+        recipient_id: &str,
+        tenant: &str,
+        up_to_id: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE workflow_notices SET read_at_ms = $1 \
-             WHERE recipient_id = $2 AND id <= $3 AND read_at_ms IS NULL",
+             WHERE recipient_id = $2 AND tenant = $3 AND id <= $4 AND read_at_ms IS NULL",
         )
         .bind(now_ms())
         .bind(recipient_id)
+        .bind(tenant)
         .bind(up_to_id)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
+}
+
+/// Makes a request's failed steps and rows pending again; returns how many steps.
+async fn reset_failed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    request_id: &str,
+) -> Result<u64, StoreError> {
+    let reset = sqlx::query(
+        "UPDATE workflow_steps SET state = 'pending' WHERE request_id = $1 AND state = 'failed'",
+    )
+    .bind(request_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "UPDATE workflow_rows SET state = 'pending', message = NULL \
+         WHERE request_id = $1 AND state = 'failed'",
+    )
+    .bind(request_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(reset)
 }

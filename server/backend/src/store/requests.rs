@@ -9,238 +9,21 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::request_records::{
+    HistoryRecord, Move, NewRequest, NewRow, NewStep, RequestFilter, RequestRecord, StepRecord,
+};
 use super::{Store, StoreError, now_ms};
-
-/// A request to file, with its steps and rows.
-#[derive(Clone, Debug, Default)]
-pub struct NewRequest {
-    /// Its id (a UUID).
-    pub id: String,
-    /// The tenant.
-    pub tenant: String,
-    /// Its kind's stable name.
-    pub kind: String,
-    /// The state it starts in.
-    pub state: String,
-    /// Who filed it: Keycloak subject and username.
-    pub requester_id: String,
-    /// Who filed it, readable.
-    pub requester_username: String,
-    /// Why, in the requester's words.
-    pub reason: String,
-    /// One line for lists.
-    pub summary: String,
-    /// What it asks for, as JSON.
-    pub spec: String,
-    /// How many people it concerns.
-    pub rows_total: i64,
-    /// Whether it touches privileged access.
-    pub privileged: bool,
-    /// Why it needs approval (JSON list of reasons), when it does.
-    pub approval_reasons: Option<String>,
-    /// When it expires if nobody decides.
-    pub expires_at_ms: Option<i64>,
-    /// Not to run before then (a scheduled leaver).
-    pub run_at_ms: Option<i64>,
-}
-
-/// One step to store.
-#[derive(Clone, Debug, Default)]
-pub struct NewStep {
-    /// The row (person) it belongs to.
-    pub row_no: i64,
-    /// Its place in the request.
-    pub seq: i64,
-    /// What it does, for people.
-    pub label: String,
-    /// The call, as JSON.
-    pub action: String,
-    /// Whom it acts on, as JSON.
-    pub subject: String,
-    /// Wait this long after the step before it finished.
-    pub delay_ms: Option<i64>,
-}
-
-/// One row (person) to store.
-#[derive(Clone, Debug, Default)]
-pub struct NewRow {
-    /// Its number in the request, from 0.
-    pub row_no: i64,
-    /// The line of the imported file, when one.
-    pub line: Option<i64>,
-    /// The username it concerns.
-    pub username: String,
-    /// `pending`, or `skipped` with the reason in `message`.
-    pub state: String,
-    /// Why it was skipped.
-    pub message: Option<String>,
-    /// The user, when it exists already.
-    pub user_id: Option<String>,
-}
-
-/// A stored request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestRecord {
-    /// Its id.
-    pub id: String,
-    /// The tenant.
-    pub tenant: String,
-    /// Its kind's stable name.
-    pub kind: String,
-    /// Its state's stable name.
-    pub state: String,
-    /// Who filed it.
-    pub requester_id: String,
-    /// Who filed it, readable.
-    pub requester_username: String,
-    /// Why.
-    pub reason: String,
-    /// One line for lists.
-    pub summary: String,
-    /// What it asks for, as JSON.
-    pub spec: String,
-    /// How many people it concerns.
-    pub rows_total: i64,
-    /// Whether it touches privileged access.
-    pub privileged: bool,
-    /// Why it needs approval (JSON), when it does.
-    pub approval_reasons: Option<String>,
-    /// Who decided it.
-    pub approver_id: Option<String>,
-    /// Who decided it, readable.
-    pub approver_username: Option<String>,
-    /// What the approver said.
-    pub decision_note: Option<String>,
-    /// When it was filed.
-    pub created_at_ms: i64,
-    /// When it last changed.
-    pub updated_at_ms: i64,
-    /// When it expires if undecided.
-    pub expires_at_ms: Option<i64>,
-    /// Not to run before then.
-    pub run_at_ms: Option<i64>,
-    /// When a runner first took it up.
-    pub started_at_ms: Option<i64>,
-    /// The runner holding it.
-    pub runner: Option<String>,
-    /// Until when the runner holds it.
-    pub lease_until_ms: i64,
-    /// How many steps it has.
-    pub steps_total: i64,
-}
-
-/// A stored step.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StepRecord {
-    /// Its place in the request.
-    pub seq: i64,
-    /// Its row.
-    pub row_no: i64,
-    /// What it does, for people.
-    pub label: String,
-    /// The call, as JSON.
-    pub action: String,
-    /// Whom it acts on, as JSON.
-    pub subject: String,
-    /// `pending`, `running`, `done` or `failed`.
-    pub state: String,
-    /// Why it failed.
-    pub message: Option<String>,
-    /// The user it acted on (or created).
-    pub user_id: Option<String>,
-    /// Wait this long after the step before it.
-    pub delay_ms: Option<i64>,
-    /// Not to run before then, once the wait started.
-    pub not_before_ms: Option<i64>,
-    /// How many times it was tried.
-    pub attempts: i64,
-    /// When it last finished.
-    pub finished_at_ms: Option<i64>,
-}
-
-/// A stored row.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RowRecord {
-    /// Its number.
-    pub row_no: i64,
-    /// The imported file's line.
-    pub line: Option<i64>,
-    /// The username.
-    pub username: String,
-    /// `pending`, `done`, `skipped` or `failed`.
-    pub state: String,
-    /// Why it was skipped or failed.
-    pub message: Option<String>,
-    /// The user.
-    pub user_id: Option<String>,
-}
-
-/// One entry of a request's history.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HistoryRecord {
-    /// When.
-    pub at_ms: i64,
-    /// Who: a subject, or `system`.
-    pub actor_id: String,
-    /// Who, readable.
-    pub actor_username: String,
-    /// The state before, when it changed.
-    pub from_state: Option<String>,
-    /// The state after.
-    pub to_state: String,
-    /// What was said or done.
-    pub note: Option<String>,
-}
-
-/// Who moves a request, and what they say.
-#[derive(Clone, Debug, Default)]
-pub struct Move<'a> {
-    /// Who: a subject, or `system`.
-    pub actor_id: &'a str,
-    /// Who, readable.
-    pub actor_username: &'a str,
-    /// A note for the history.
-    pub note: Option<&'a str>,
-    /// Record the actor as the request's approver (an approval or a rejection).
-    pub decides: bool,
-}
-
-/// Which requests to list.
-#[derive(Clone, Debug, Default)]
-pub struct RequestFilter {
-    /// The tenant.
-    pub tenant: String,
-    /// Only those filed by this subject.
-    pub requester_id: Option<String>,
-    /// Only those not filed by this subject.
-    pub not_requester_id: Option<String>,
-    /// Only those that touch privileged access (`Some(true)`) or that do not.
-    pub privileged: Option<bool>,
-    /// Only those in one of these states (all when empty).
-    pub states: Vec<String>,
-    /// Skip this many, newest first.
-    pub offset: i64,
-    /// At most this many.
-    pub limit: i64,
-}
-
-/// How many steps of a request are in each state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StepCounts {
-    /// Not run yet.
-    pub pending: i64,
-    /// Being run.
-    pub running: i64,
-    /// Done.
-    pub done: i64,
-    /// Failed.
-    pub failed: i64,
-}
 
 const REQUEST_COLUMNS: &str = "id, tenant, kind, state, requester_id, requester_username, reason, \
     summary, spec, rows_total, privileged, approval_reasons, approver_id, approver_username, \
     decision_note, created_at_ms, updated_at_ms, expires_at_ms, run_at_ms, started_at_ms, runner, \
     lease_until_ms, steps_total";
+
+/// The columns of a list: the spec (every person of an import) is left out.
+pub(super) const LIST_COLUMNS: &str = "id, tenant, kind, state, requester_id, \
+    requester_username, reason, summary, '' AS spec, rows_total, privileged, approval_reasons, \
+    approver_id, approver_username, decision_note, created_at_ms, updated_at_ms, expires_at_ms, \
+    run_at_ms, started_at_ms, runner, lease_until_ms, steps_total";
 
 const STEP_COLUMNS: &str = "seq, row_no, label, action, subject, state, message, user_id, \
     delay_ms, not_before_ms, attempts, finished_at_ms";
@@ -259,28 +42,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        sqlx::query(&format!(
-            "INSERT INTO workflow_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, \
-             $7, $8, $9, $10, $11, $12, NULL, NULL, NULL, $13, $13, $14, $15, NULL, NULL, 0, $16)"
-        ))
-        .bind(&request.id)
-        .bind(&request.tenant)
-        .bind(&request.kind)
-        .bind(&request.state)
-        .bind(&request.requester_id)
-        .bind(&request.requester_username)
-        .bind(&request.reason)
-        .bind(&request.summary)
-        .bind(&request.spec)
-        .bind(request.rows_total)
-        .bind(i64::from(request.privileged))
-        .bind(&request.approval_reasons)
-        .bind(now)
-        .bind(request.expires_at_ms)
-        .bind(request.run_at_ms)
-        .bind(steps.len() as i64)
-        .execute(&mut *tx)
-        .await?;
+        insert_request_row(&mut tx, request, steps.len() as i64).await?;
         insert_steps(&mut tx, &request.id, steps).await?;
         insert_rows(&mut tx, &request.id, rows).await?;
         insert_history(
@@ -297,6 +59,34 @@ impl Store {
             &request.state,
         )
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Files a draft with the file it was made from, in one transaction.
+    pub async fn insert_draft(
+        &self,
+        request: &NewRequest,
+        file_name: &str,
+        content: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_request_row(&mut tx, request, 0).await?;
+        sqlx::query(
+            "INSERT INTO workflow_uploads (request_id, file_name, content) VALUES ($1, $2, $3)",
+        )
+        .bind(&request.id)
+        .bind(file_name)
+        .bind(content)
+        .execute(&mut *tx)
+        .await?;
+        let by = Move {
+            actor_id: &request.requester_id,
+            actor_username: &request.requester_username,
+            note: Some(&request.reason),
+            decides: false,
+        };
+        insert_history(&mut tx, &request.id, now_ms(), &by, None, &request.state).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -368,7 +158,7 @@ impl Store {
             AND ($4 IS NULL OR requester_id <> $4) AND ($5 < 0 OR privileged = $5)";
         let privileged = filter.privileged.map_or(-1, i64::from);
         let rows = sqlx::query(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM workflow_requests WHERE {condition} \
+            "SELECT {LIST_COLUMNS} FROM workflow_requests WHERE {condition} \
              ORDER BY created_at_ms DESC, id LIMIT $6 OFFSET $7"
         ))
         .bind(&filter.tenant)
@@ -440,100 +230,6 @@ impl Store {
         Ok(true)
     }
 
-    /// Takes up a request to run it: an approved one that is due, or a running one whose runner
-    /// stopped renewing (a restart) and that is due. Returns whether `holder` now holds it; the
-    /// state becomes `running`.
-    pub async fn claim_request(
-        &self,
-        id: &str,
-        holder: &str,
-        lease_ms: i64,
-    ) -> Result<bool, StoreError> {
-        let now = now_ms();
-        let claimed = sqlx::query(
-            "UPDATE workflow_requests SET state = 'running', runner = $1, lease_until_ms = $2, \
-             started_at_ms = COALESCE(started_at_ms, $3), updated_at_ms = $3 \
-             WHERE id = $4 AND (run_at_ms IS NULL OR run_at_ms <= $3) \
-             AND (state = 'approved' OR (state = 'running' AND lease_until_ms < $3))",
-        )
-        .bind(holder)
-        .bind(now + lease_ms)
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(claimed == 1)
-    }
-
-    /// Renews `holder`'s hold on a running request; false when someone else holds it now.
-    pub async fn renew_claim(
-        &self,
-        id: &str,
-        holder: &str,
-        lease_ms: i64,
-    ) -> Result<bool, StoreError> {
-        let renewed = sqlx::query(
-            "UPDATE workflow_requests SET lease_until_ms = $1 \
-             WHERE id = $2 AND runner = $3 AND state = 'running'",
-        )
-        .bind(now_ms() + lease_ms)
-        .bind(id)
-        .bind(holder)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(renewed == 1)
-    }
-
-    /// Lets go of a running request that waits for a later step, to be taken up again at
-    /// `resume_at_ms`.
-    pub async fn park_request(
-        &self,
-        id: &str,
-        holder: &str,
-        resume_at_ms: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE workflow_requests SET runner = NULL, lease_until_ms = 0, run_at_ms = $1, \
-             updated_at_ms = $2 WHERE id = $3 AND runner = $4",
-        )
-        .bind(resume_at_ms)
-        .bind(now_ms())
-        .bind(id)
-        .bind(holder)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// The requests a runner should take up now: approved and due, or running, due, and
-    /// held by nobody alive. At most `limit`, oldest first.
-    pub async fn due_requests(&self, limit: i64) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id FROM workflow_requests WHERE (run_at_ms IS NULL OR run_at_ms <= $1) \
-             AND (state = 'approved' OR (state = 'running' AND lease_until_ms < $1)) \
-             ORDER BY updated_at_ms LIMIT $2",
-        )
-        .bind(now_ms())
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| r.try_get(0).map_err(StoreError::from)).collect()
-    }
-
-    /// The submitted requests whose expiry has passed.
-    pub async fn expired_requests(&self) -> Result<Vec<RequestRecord>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM workflow_requests \
-             WHERE state = 'submitted' AND expires_at_ms IS NOT NULL AND expires_at_ms < $1"
-        ))
-        .bind(now_ms())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(request_from_row).collect()
-    }
-
     /// A request's history, oldest first.
     pub async fn request_history(&self, id: &str) -> Result<Vec<HistoryRecord>, StoreError> {
         let rows = sqlx::query(
@@ -569,6 +265,37 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+async fn insert_request_row(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    request: &NewRequest,
+    steps_total: i64,
+) -> Result<(), StoreError> {
+    let now = now_ms();
+    sqlx::query(&format!(
+        "INSERT INTO workflow_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10, $11, $12, NULL, NULL, NULL, $13, $13, $14, $15, NULL, NULL, 0, $16)"
+    ))
+    .bind(&request.id)
+    .bind(&request.tenant)
+    .bind(&request.kind)
+    .bind(&request.state)
+    .bind(&request.requester_id)
+    .bind(&request.requester_username)
+    .bind(&request.reason)
+    .bind(&request.summary)
+    .bind(&request.spec)
+    .bind(request.rows_total)
+    .bind(i64::from(request.privileged))
+    .bind(&request.approval_reasons)
+    .bind(now)
+    .bind(request.expires_at_ms)
+    .bind(request.run_at_ms)
+    .bind(steps_total)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn insert_steps(
@@ -626,7 +353,7 @@ async fn insert_rows(
     Ok(())
 }
 
-async fn insert_history(
+pub(super) async fn insert_history(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     request_id: &str,
     at_ms: i64,
@@ -661,7 +388,7 @@ fn placeholders(rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
-fn request_from_row(row: &AnyRow) -> Result<RequestRecord, StoreError> {
+pub(super) fn request_from_row(row: &AnyRow) -> Result<RequestRecord, StoreError> {
     Ok(RequestRecord {
         id: row.try_get("id")?,
         tenant: row.try_get("tenant")?,

@@ -10,7 +10,7 @@ use super::requests::settled;
 use super::{ACME, HELPDESK, Throwaway, exists, keycloak, unique_name};
 
 /// Posts `csv` as the upload form's file; answers the redirect's target.
-async fn upload(app: &axum::Router, cookie: &str, csv: &str) -> String {
+pub(super) async fn upload(app: &axum::Router, cookie: &str, csv: &str) -> String {
     let boundary = "ctc-boundary-7f3a";
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"staff.csv\"\r\n\
@@ -27,7 +27,7 @@ async fn upload(app: &axum::Router, cookie: &str, csv: &str) -> String {
     location(response.headers())
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
+pub(super) fn form(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
 
@@ -129,6 +129,20 @@ async fn an_upload_that_is_not_csv_is_sent_back_with_its_line_and_nothing_is_fil
         .map(|(_, v)| v.into_owned())
         .unwrap();
     assert!(said.contains("Line 2"), "{said}");
+    let (_, list) = call_encoded(&app, &agent, "requests/list", form(&[("tenant", ACME)])).await;
+    assert_eq!(list["total"], 0, "{list}");
+}
+
+#[tokio::test]
+async fn an_upload_over_the_size_limit_is_sent_back_saying_so_and_nothing_is_filed() {
+    let Some((app, _state)) = super::console().await else { return };
+    let agent = sign_in(&app, HELPDESK).await;
+    let junk = "x".repeat(21 * 1024 * 1024);
+
+    let target = upload(&app, &agent, &junk).await;
+
+    assert!(target.starts_with("/t/acme/requests/import?error="), "{target}");
+    assert!(target.contains("larger"), "{target}");
     let (_, list) = call_encoded(&app, &agent, "requests/list", form(&[("tenant", ACME)])).await;
     assert_eq!(list["total"], 0, "{list}");
 }
