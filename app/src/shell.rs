@@ -9,7 +9,7 @@ use rust_i18n::t;
 use crate::api::rights::get_rights;
 use crate::components::layout::Layout;
 use crate::pages::{
-    HomePage, ImportPage, NewRequestPage, NewUserPage, NotFoundPage, RequestPage,
+    BackupsPage, HomePage, ImportPage, NewRequestPage, NewUserPage, NotFoundPage, RequestPage,
     RequestSettingsPage, RequestsPage, Section, SectionPage, SignInPage, TenantPage, UserPage,
     UsersPage,
 };
@@ -94,7 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route
                         ssr=SsrMode::Async
                         path=path!("/t/:tenant/backups")
-                        view=|| view! { <SectionPage section=Section::Backups /> }
+                        view=BackupsPage
                     />
                     <Route
                         ssr=SsrMode::Async

@@ -33,6 +33,8 @@ pub struct ServerContext {
     pub console_realm: String,
     /// This instance's name among several, for the request runners' claims.
     pub instance: String,
+    /// Where backups and their keys are.
+    pub vault: cloudtrust_backend::backup::Vault,
 }
 
 /// Who is signed in, as the sign-in established it. Kept in the session, on the server.

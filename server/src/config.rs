@@ -57,6 +57,11 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// How logs are written.
     pub log_format: LogFormat,
+    /// Where backups are written, one folder per tenant (local or mounted).
+    pub backup_dir: PathBuf,
+    /// Where each tenant's backup key is read from (`<tenant>.key`); outside `backup_dir`.
+    /// Without it, keys come only from `CTC_BACKUP_KEY_<TENANT>`.
+    pub backup_key_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -76,6 +81,8 @@ impl Default for Config {
             keycloak_timeout_secs: 10,
             session_idle_minutes: 60,
             log_format: LogFormat::Pretty,
+            backup_dir: PathBuf::from("data/backups"),
+            backup_key_dir: None,
         }
     }
 }
@@ -84,7 +91,7 @@ impl Default for Config {
 impl Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Config", 14)?;
+        let mut st = s.serialize_struct("Config", 16)?;
         st.serialize_field("public_url", &self.public_url)?;
         st.serialize_field("database_url", self.database_url.expose())?;
         st.serialize_field("keycloak_url", &self.keycloak_url)?;
@@ -99,6 +106,8 @@ impl Serialize for Config {
         st.serialize_field("keycloak_timeout_secs", &self.keycloak_timeout_secs)?;
         st.serialize_field("session_idle_minutes", &self.session_idle_minutes)?;
         st.serialize_field("log_format", &self.log_format)?;
+        st.serialize_field("backup_dir", &self.backup_dir)?;
+        st.serialize_field("backup_key_dir", &self.backup_key_dir)?;
         st.end()
     }
 }

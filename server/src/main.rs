@@ -78,6 +78,17 @@ fn start_jobs(store: &Store, services: &cloudtrust_app::ssr::ServerContext) {
             async move { cloudtrust_app::api::requests::run::tick(&ctx).await }
         },
     );
+    let ctx = services.clone();
+    jobs::spawn_leased(
+        store.clone(),
+        "backups",
+        holder.clone(),
+        Duration::from_secs(60),
+        move || {
+            let ctx = ctx.clone();
+            async move { cloudtrust_app::api::backups::take::tick(&ctx).await }
+        },
+    );
     let sessions = store.sessions();
     jobs::spawn_leased(
         store.clone(),

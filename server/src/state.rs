@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use cloudtrust_app::ssr::ServerContext;
+use cloudtrust_backend::backup::Vault;
 use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakSettings};
 use cloudtrust_backend::realm_facts::RealmFactsCache;
 use cloudtrust_backend::store::Store;
@@ -51,6 +52,8 @@ impl AppState {
         let tenants =
             TenantDirectory::new(keycloak.clone(), config.never_tenants(), TENANT_LIST_TTL);
         let realm_facts = RealmFactsCache::new(keycloak.clone(), REALM_FACTS_TTL);
+        let vault = Vault::new(config.backup_dir.clone(), config.backup_key_dir.clone())
+            .context("CTC_BACKUP_KEY_DIR")?;
         let services = ServerContext {
             keycloak,
             store: store.clone(),
@@ -58,6 +61,7 @@ impl AppState {
             realm_facts: Arc::new(realm_facts),
             console_realm: config.oidc_realm.clone(),
             instance: uuid::Uuid::new_v4().to_string(),
+            vault,
         };
 
         Ok(Arc::new(AppState { config, store, oidc, leptos, services }))

@@ -1,6 +1,7 @@
 //! Server functions, grouped by domain. Each one names its [`Action`](crate::policy::Action) in
 //! [`catalogue`] and asks the policy before it acts.
 
+pub mod backups;
 pub mod import;
 pub mod lifecycle;
 pub mod membership;
@@ -61,6 +62,9 @@ pub const SERVER_FNS: &[(&str, Action)] = &[
     ("import/preview", Action::ImportUsers),
     ("import/check", Action::ImportUsers),
     ("import/submit", Action::ImportUsers),
+    ("backups/list", Action::ViewBackups),
+    ("backups/start", Action::ManageBackups),
+    ("backups/schedule", Action::ManageBackups),
 ];
 
 /// Routes outside the server functions that serve files, each with its action. The export

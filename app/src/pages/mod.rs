@@ -1,6 +1,7 @@
 //! One page per route. Pages behind sign-in read the rights the layout loaded; the server checks
 //! every call again.
 
+mod backups;
 mod home;
 mod import;
 mod new_request;
@@ -15,6 +16,7 @@ mod tenant;
 mod user;
 mod users;
 
+pub use backups::BackupsPage;
 pub use home::HomePage;
 pub use import::ImportPage;
 pub use new_request::NewRequestPage;

@@ -86,7 +86,6 @@ pub fn SectionPage(section: Section) -> impl IntoView {
                     .and_then(|t| rights.tenant(&t))
                     .is_some_and(|held| held.can(section.action()));
                 if allowed {
-                    // TODO(#4): requests; TODO(#5) backups;
                     // TODO(#6) health; TODO(#7) and TODO(#8) reports; TODO(#9) audit.
                     view! {
                         <div>

@@ -5,6 +5,7 @@
 //! Nothing here knows about HTTP requests from the browser or about who is asking: the server and
 //! the server functions decide that, then call in here.
 
+pub mod backup;
 pub mod import;
 pub mod keycloak;
 pub mod realm_facts;

@@ -12,6 +12,7 @@
 //! answer, never change which demo users it holds.
 
 mod account;
+mod backups;
 mod changes;
 mod create;
 mod export;

@@ -60,6 +60,11 @@ impl KeycloakAdmin {
         })
     }
 
+    /// Keycloak's base URL.
+    pub(crate) fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
     /// The URL of `segments` under `/admin/realms`, each segment percent-encoded.
     pub(crate) fn admin_url(&self, segments: &[&str]) -> Url {
         let mut all = vec!["admin", "realms"];

@@ -14,6 +14,7 @@ mod clients;
 mod credentials;
 mod error;
 mod events;
+mod export;
 mod grants;
 mod group_roles;
 mod groups;

@@ -5,6 +5,7 @@
 //! tower-sessions' own sqlx stores ([`SessionBackend`]).
 
 mod audit;
+mod backups;
 mod lease;
 mod request_records;
 mod request_runs;
@@ -21,6 +22,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{AnyPool, PgPool, SqlitePool};
 
 pub use audit::{AuditEntry, AuditRecord, Outcome};
+pub use backups::BackupRecord;
 pub use lease::Lease;
 pub use request_records::{
     HistoryRecord, Move, NewRequest, NewRow, NewStep, RequestFilter, RequestRecord, RowRecord,
@@ -145,3 +147,6 @@ mod tests;
 
 #[cfg(test)]
 mod request_tests;
+
+#[cfg(test)]
+mod backup_tests;

@@ -1,0 +1,352 @@
+//! A tenant's backups: whether a key is set (and that losing it loses the backups), taking one
+//! now with its progress, the schedule with its retention, and the list with each backup's
+//! counts, size, what it leaves out, and who started it.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use rust_i18n::t;
+
+use super::ForbiddenPanel;
+use crate::AppError;
+use crate::api::backups::{
+    BackupOverview, BackupRow, KeyState, SaveBackupSchedule, StartBackup, list_backups,
+};
+use crate::components::current_tenant;
+use crate::components::error_panel::{ErrorPanel, or_error_panel};
+use crate::components::format::date_time;
+use crate::policy::Action;
+use crate::shell::RightsResource;
+
+/// A button's look.
+const BUTTON: &str = "rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50";
+/// The main button's look.
+const PRIMARY: &str = "rounded bg-sky-700 px-3 py-1.5 font-medium text-white hover:bg-sky-800";
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+enum BackupsView {
+    Forbidden,
+    Held { tenant: String, overview: Result<BackupOverview, AppError> },
+}
+
+/// The backups of the tenant in the URL.
+#[component]
+pub fn BackupsPage() -> impl IntoView {
+    let rights = expect_context::<RightsResource>();
+    let tenant = current_tenant();
+    let start = ServerAction::<StartBackup>::new();
+    let schedule = ServerAction::<SaveBackupSchedule>::new();
+    let tick = RwSignal::new(0_u32);
+    reload_after(start, tick);
+    reload_after(schedule, tick);
+    let page = Resource::new(move || (tenant.get(), tick.get()), move |(t, _)| load(rights, t));
+    poll_while_running(page, tick);
+
+    view! {
+        <Transition fallback=|| {
+            view! { <p>{t!("error.loading").to_string()}</p> }
+        }>
+            {move || Suspend::new(async move {
+                or_error_panel(
+                    page.await,
+                    |view| match view {
+                        BackupsView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
+                        BackupsView::Held { tenant, overview } => {
+                            or_error_panel(
+                                overview,
+                                |overview| {
+                                    view! { <BackupsPanels tenant overview start schedule /> }
+                                },
+                            )
+                        }
+                    },
+                )
+            })}
+        </Transition>
+    }
+}
+
+async fn load(rights: RightsResource, tenant: Option<String>) -> Result<BackupsView, AppError> {
+    let rights = rights.await?;
+    let Some(held) = tenant.and_then(|t| rights.tenant(&t)).filter(|h| h.can(Action::ViewBackups))
+    else {
+        return Ok(BackupsView::Forbidden);
+    };
+    let overview = list_backups(held.tenant.clone()).await;
+    Ok(BackupsView::Held { tenant: held.tenant, overview })
+}
+
+fn reload_after<S>(action: ServerAction<S>, tick: RwSignal<u32>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            tick.update(|n| *n += 1);
+        }
+    });
+}
+
+/// Reloads every two seconds while a backup runs, unless the person is in a form.
+fn poll_while_running(page: Resource<Result<BackupsView, AppError>>, tick: RwSignal<u32>) {
+    let running = Memo::new(move |_| {
+        page.with(|view| match view {
+            Some(Ok(BackupsView::Held { overview: Ok(overview), .. })) => {
+                overview.backups.iter().any(|b| b.state == "running")
+            }
+            _ => false,
+        })
+    });
+    Effect::new(move |_| {
+        if !running.get() {
+            return;
+        }
+        let reload = move || {
+            let typing = document()
+                .active_element()
+                .and_then(|element| element.closest("form").ok().flatten())
+                .is_some();
+            if !typing {
+                tick.update(|n| *n += 1);
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(reload, Duration::from_secs(2)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+}
+
+#[component]
+fn BackupsPanels(
+    tenant: String,
+    overview: BackupOverview,
+    start: ServerAction<StartBackup>,
+    schedule: ServerAction<SaveBackupSchedule>,
+) -> impl IntoView {
+    let can_start = overview.can_manage && overview.key.sealing_key.is_some();
+    let running = overview.backups.iter().any(|b| b.state == "running");
+    let start_tenant = tenant.clone();
+    let start_form = overview.can_manage.then(move || {
+        let failed = move || {
+            start.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error /> })
+        };
+        view! {
+            <ActionForm action=start>
+                <input type="hidden" name="tenant" value=start_tenant />
+                <button
+                    type="submit"
+                    class=PRIMARY
+                    data-testid="backup-now"
+                    disabled=!can_start || running
+                >
+                    {t!("backups.now").to_string()}
+                </button>
+            </ActionForm>
+            {failed}
+        }
+    });
+    let schedule_form = overview.can_manage.then(
+        || view! { <ScheduleForm tenant=tenant.clone() overview=overview.clone() schedule /> },
+    );
+    let rows = overview.backups.clone();
+    let empty = rows.is_empty().then(|| {
+        view! { <p class="mt-3 text-slate-600">{t!("backups.none").to_string()}</p> }
+    });
+
+    view! {
+        <div>
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <h1 class="text-2xl font-semibold">{t!("backups.title").to_string()}</h1>
+                {start_form}
+            </div>
+            <KeyPanel key=overview.key.clone() />
+            {schedule_form}
+            <section aria-labelledby="backups-list" class="mt-6">
+                <h2 id="backups-list" class="text-lg font-medium">
+                    {t!("backups.list").to_string()}
+                </h2>
+                {empty}
+                <ul class="mt-2 space-y-3" data-testid="backups">
+                    {rows.into_iter().map(|row| view! { <BackupItem row /> }).collect_view()}
+                </ul>
+            </section>
+        </div>
+    }
+}
+
+/// The key: its id, or why none can be used, and what losing it means.
+#[component]
+fn KeyPanel(key: KeyState) -> impl IntoView {
+    let state = match (&key.sealing_key, &key.problem) {
+        (Some(id), _) => view! {
+            <p data-testid="backup-key">
+                {t!("backups.key_set", id = id).to_string()}
+                {(!key.earlier_keys.is_empty())
+                    .then(|| {
+                        t!("backups.key_earlier", ids = key.earlier_keys.join(", ")).to_string()
+                    })}
+            </p>
+        }
+        .into_any(),
+        (None, problem) => view! {
+            <p role="alert" class="font-medium text-rose-900" data-testid="backup-key">
+                {problem.clone().unwrap_or_default()}
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section
+            aria-labelledby="backup-key-title"
+            class="mt-4 rounded border border-amber-300 bg-amber-50 p-4 text-amber-950"
+        >
+            <h2 id="backup-key-title" class="font-medium">
+                {t!("backups.key_title").to_string()}
+            </h2>
+            {state}
+            <p class="mt-1 text-sm">{t!("backups.key_where", place = key.read_from).to_string()}</p>
+            <p class="mt-1 text-sm font-medium">{t!("backups.key_loss").to_string()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn ScheduleForm(
+    tenant: String,
+    overview: BackupOverview,
+    schedule: ServerAction<SaveBackupSchedule>,
+) -> impl IntoView {
+    let now = overview.schedule;
+    let field = |name: &'static str, label: String, value: u32| {
+        view! {
+            <label class="flex flex-col text-sm">
+                {label}
+                <input
+                    type="number"
+                    min="0"
+                    name=name
+                    value=value.to_string()
+                    class="mt-1 w-28 rounded border border-slate-300 px-2 py-1"
+                />
+            </label>
+        }
+    };
+    let result = move || {
+        match schedule.value().get() {
+        Some(Ok(_)) => Some(
+            view! { <p role="status" class="text-sm text-emerald-800">{t!("backups.saved").to_string()}</p> }
+                .into_any(),
+        ),
+        Some(Err(error)) => Some(view! { <ErrorPanel error /> }.into_any()),
+        None => None,
+    }
+    };
+    view! {
+        <section aria-labelledby="backup-schedule" class="mt-6">
+            <h2 id="backup-schedule" class="text-lg font-medium">
+                {t!("backups.schedule").to_string()}
+            </h2>
+            <ActionForm action=schedule attr:class="mt-2 flex flex-wrap items-end gap-3">
+                <input type="hidden" name="tenant" value=tenant />
+                {field("every_hours", t!("backups.every_hours").to_string(), now.every_hours)}
+                {field("keep_last", t!("backups.keep_last").to_string(), now.keep_last)}
+                {field("keep_daily", t!("backups.keep_daily").to_string(), now.keep_daily)}
+                {field("keep_weekly", t!("backups.keep_weekly").to_string(), now.keep_weekly)}
+                <button type="submit" class=BUTTON>
+                    {t!("backups.save").to_string()}
+                </button>
+            </ActionForm>
+            {result}
+        </section>
+    }
+}
+
+/// One backup: when, by whom, its state (with progress while it runs), and its details.
+#[component]
+fn BackupItem(row: BackupRow) -> impl IntoView {
+    let state = match row.state.as_str() {
+        "running" => {
+            let total = row.users_total.max(row.users_done).max(1);
+            view! {
+                <span>{t!("backups.running", done = row.users_done, total = row.users_total).to_string()}</span>
+                <progress
+                    class="ml-2 align-middle"
+                    max=total.to_string()
+                    value=row.users_done.to_string()
+                    aria-label=t!("backups.progress").to_string()
+                ></progress>
+            }
+            .into_any()
+        }
+        "complete" => view! {
+            <span class="font-medium text-emerald-800">{t!("backups.complete").to_string()}</span>
+        }
+        .into_any(),
+        _ => view! {
+            <span class="font-medium text-rose-900">
+                {t!("backups.failed", reason = row.error.clone().unwrap_or_default()).to_string()}
+            </span>
+        }
+        .into_any(),
+    };
+    let size = row.size_bytes.map(|b| format!(" · {}", bytes(b)));
+    let counts = (!row.counts.is_empty()).then(|| {
+        let items = row.counts.iter().map(|(kind, n)| {
+            view! {
+                <li>
+                    {kind.replace('_', " ")}
+                    ": "
+                    {n.to_string()}
+                </li>
+            }
+        });
+        view! { <ul class="grid grid-cols-2 gap-x-6 text-sm sm:grid-cols-4">{items.collect_view()}</ul> }
+    });
+    let missing = (!row.not_included.is_empty()).then(|| {
+        let items = row.not_included.iter().map(|n| view! { <li>{n.clone()}</li> });
+        view! {
+            <h3 class="mt-2 text-sm font-medium">{t!("backups.not_included").to_string()}</h3>
+            <ul class="list-disc pl-5 text-sm">{items.collect_view()}</ul>
+        }
+    });
+    let source = row.keycloak_version.as_ref().map(|v| {
+        let key = row.key_id.clone().unwrap_or_default();
+        view! {
+            <p class="mt-2 text-sm text-slate-600">
+                {t!("backups.source", version = v, key = key).to_string()}
+            </p>
+        }
+    });
+    view! {
+        <li class="rounded border border-slate-200 p-3" data-testid="backup" data-state=row.state.clone()>
+            <p>
+                <span class="font-medium">{date_time(row.started_at_ms)}</span>
+                " · "
+                {t!("backups.by", who = row.started_by).to_string()}
+                {size}
+                " · "
+                {state}
+            </p>
+            <details class="mt-1">
+                <summary class="cursor-pointer text-sm text-sky-800">
+                    {t!("backups.details").to_string()}
+                </summary>
+                {counts}
+                {missing}
+                {source}
+            </details>
+        </li>
+    }
+}
+
+/// A size in bytes as a person reads it.
+fn bytes(n: i64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} bytes"),
+    }
+}

@@ -1,0 +1,147 @@
+//! Backups against the real Keycloak: a tenant admin backs acme up, and the sealed file holds
+//! every user, every group and the clients' real secrets, checked against Keycloak's own
+//! answers; no key or the wrong role is refused; Keycloak unreachable half-way leaves a
+//! failed backup and no file.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use cloudtrust_backend::backup::{BackupReader, KeyRing, Record};
+use cloudtrust_backend::keycloak::{KeycloakAdmin, UserQuery};
+use serde_json::Value;
+
+use super::super::test_support::{app, call, demo_config, keycloak_url, sign_in};
+use super::{ACME, HELPDESK, TENANT_ADMIN, audit_trail, keycloak, service_settings};
+use crate::state::AppState;
+
+/// A key in base64, as a tenant would write it in its key file.
+const KEY: &str = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+
+/// A console whose backups and keys live in folders of their own; acme's key is set when
+/// `with_key`.
+async fn console(with_key: bool) -> Option<(Router, std::sync::Arc<AppState>, PathBuf)> {
+    let mut config = demo_config(keycloak_url()?);
+    let root = std::env::temp_dir().join(format!("ctc-backups-{}", uuid::Uuid::new_v4()));
+    let keys = root.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    if with_key {
+        std::fs::write(keys.join("acme.key"), format!("{KEY}\n")).unwrap();
+    }
+    config.backup_dir = root.join("backups");
+    config.backup_key_dir = Some(keys);
+    let (app, state) = app(config).await;
+    Some((app, state, root))
+}
+
+/// Waits until the backup is no longer running; answers its row.
+async fn settled(app: &Router, cookie: &str, id: &str) -> Value {
+    for _ in 0..600 {
+        let (status, overview) = call(app, cookie, "backups/list", &[("tenant", ACME)]).await;
+        assert_eq!(status, StatusCode::OK, "{overview}");
+        let row = overview["backups"].as_array().unwrap().iter().find(|b| b["id"] == id).cloned();
+        let row = row.expect("the backup is listed");
+        if row["state"] != "running" {
+            return row;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("backup {id} did not end in two minutes");
+}
+
+#[tokio::test]
+async fn a_backup_holds_every_user_and_group_and_the_clients_real_secrets() {
+    let Some((app, state, root)) = console(true).await else { return };
+    let admin = sign_in(&app, TENANT_ADMIN).await;
+    let (status, overview) = call(&app, &admin, "backups/list", &[("tenant", ACME)]).await;
+    assert_eq!(status, StatusCode::OK, "{overview}");
+    let ring = KeyRing::parse(KEY, "test").unwrap();
+    assert_eq!(overview["key"]["sealing_key"], ring.sealing().id(), "{overview}");
+
+    let (status, id) = call(&app, &admin, "backups/start", &[("tenant", ACME)]).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    let id = id.as_str().unwrap().to_owned();
+    let row = settled(&app, &admin, &id).await;
+    assert_eq!(row["state"], "complete", "{row}");
+
+    let mut reader = BackupReader::open(&state.services.vault.path(ACME, &id), &ring).unwrap();
+    let (mut realm, mut users) = (Value::Null, Vec::new());
+    let manifest = loop {
+        match reader.next_record().unwrap().expect("a record before the end") {
+            Record::Realm(value) => realm = value,
+            Record::UserProfile(profile) => assert!(profile["attributes"].is_array()),
+            Record::Users(page) => users.extend(page),
+            Record::Manifest(manifest) => break manifest,
+        }
+    };
+    let kc = keycloak(&state);
+    // Users created by tests running beside this one may come or go meanwhile.
+    let now = kc.count_users(ACME, &UserQuery::default()).await.unwrap() as i64;
+    assert!((users.len() as i64 - now).abs() <= 20, "{} users kept, {now} now", users.len());
+    assert_eq!(manifest.counts["users"], users.len() as u64);
+    assert_eq!(row["users_done"], users.len() as u64, "{row}");
+    assert!(manifest.not_included.iter().any(|n| n.contains("Passwords")), "{manifest:?}");
+
+    let clients = realm["clients"].as_array().unwrap();
+    let crm = clients.iter().find(|c| c["clientId"] == "crm").expect("crm is backed up");
+    let secret = kc.client_secret(ACME, crm["id"].as_str().unwrap()).await.unwrap();
+    assert_eq!(crm["secret"], secret.as_str(), "the real secret, not the mask");
+    assert!(!clients.iter().any(|c| c["secret"] == "**********"), "no secret left masked");
+
+    let ann = users.iter().find(|u| u["username"] == "amara.martin").expect("a demo user");
+    assert!(ann["groups"].as_array().is_some_and(|g| !g.is_empty()), "{ann}");
+    assert!(ann["realmRoles"].is_array() && ann["attributes"].is_object(), "{ann}");
+    let groups = kc.count_groups(ACME).await.unwrap();
+    assert_eq!(manifest.counts["groups"], groups, "{manifest:?}");
+
+    let trail = audit_trail(&state).await;
+    for action in ["backup.start", "backup.finish"] {
+        assert!(trail.iter().any(|e| e.action == action && e.target.as_deref() == Some(&id)));
+    }
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[tokio::test]
+async fn a_backup_is_refused_without_a_key_and_to_a_helpdesk() {
+    let Some((app, _state, root)) = console(false).await else { return };
+    let admin = sign_in(&app, TENANT_ADMIN).await;
+    let (status, answer) = call(&app, &admin, "backups/start", &[("tenant", ACME)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let message = answer["message"].as_str().unwrap();
+    assert!(message.contains("CTC_BACKUP_KEY_ACME") && message.contains("acme.key"), "{message}");
+    let (_, overview) = call(&app, &admin, "backups/list", &[("tenant", ACME)]).await;
+    assert!(overview["key"]["sealing_key"].is_null(), "{overview}");
+    assert!(overview["backups"].as_array().unwrap().is_empty(), "nothing was started");
+
+    let helpdesk = sign_in(&app, HELPDESK).await;
+    for endpoint in ["backups/list", "backups/start"] {
+        let (status, _) = call(&app, &helpdesk, endpoint, &[("tenant", ACME)]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{endpoint}");
+    }
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[tokio::test]
+async fn keycloak_unreachable_during_a_backup_leaves_it_failed_and_no_file() {
+    let Some((app, state, root)) = console(true).await else { return };
+    let admin = sign_in(&app, TENANT_ADMIN).await;
+    let mut unreachable = service_settings(&state);
+    unreachable.base_url = url::Url::parse("http://127.0.0.1:9/").unwrap();
+    let mut cut_off = state.services.clone();
+    cut_off.keycloak = KeycloakAdmin::new(unreachable).unwrap();
+
+    let id = cloudtrust_app::api::backups::take::start(&cut_off, ACME, TENANT_ADMIN).await.unwrap();
+    let row = settled(&app, &admin, &id).await;
+    assert_eq!(row["state"], "failed", "{row}");
+    assert!(row["error"].as_str().unwrap().contains("Keycloak"), "{row}");
+    let path = state.services.vault.path(ACME, &id);
+    assert!(!path.exists() && !path.with_extension("part").exists());
+
+    // The next one runs normally.
+    let (status, next) = call(&app, &admin, "backups/start", &[("tenant", ACME)]).await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    let next = settled(&app, &admin, next.as_str().unwrap()).await;
+    assert_eq!(next["state"], "complete", "{next}");
+    let _ = std::fs::remove_dir_all(root);
+}
