@@ -146,10 +146,12 @@ fn BackupsPanels(
             </ActionForm>
             {failed}
         }
+        .into_any()
     });
-    let schedule_form = overview.can_manage.then(
-        || view! { <ScheduleForm tenant=tenant.clone() overview=overview.clone() schedule /> },
-    );
+    let schedule_form = overview.can_manage.then(|| {
+        view! { <ScheduleForm tenant=tenant.clone() overview=overview.clone() schedule /> }
+            .into_any()
+    });
     let rows = overview.backups.clone();
     let empty = rows.is_empty().then(|| {
         view! { <p class="mt-3 text-slate-600">{t!("backups.none").to_string()}</p> }
@@ -161,7 +163,7 @@ fn BackupsPanels(
                 <h1 class="text-2xl font-semibold">{t!("backups.title").to_string()}</h1>
                 {start_form}
             </div>
-            <KeyPanel key=overview.key.clone() />
+            {view! { <KeyPanel key=overview.key.clone() /> }.into_any()}
             {schedule_form}
             <section aria-labelledby="backups-list" class="mt-6">
                 <h2 id="backups-list" class="text-lg font-medium">
@@ -169,7 +171,7 @@ fn BackupsPanels(
                 </h2>
                 {empty}
                 <ul class="mt-2 space-y-3" data-testid="backups">
-                    {rows.into_iter().map(|row| view! { <BackupItem row /> }).collect_view()}
+                    {rows.into_iter().map(|row| view! { <BackupItem row /> }.into_any()).collect_view()}
                 </ul>
             </section>
         </div>

@@ -6,10 +6,14 @@
 //! - [`sealed`]: the encrypted, authenticated container;
 //! - [`archive`]: the records inside it and the manifest's checksum;
 //! - [`collect`]: the reads from Keycloak a backup is made of;
+//! - [`diff`]: what differs between two snapshots, per kind and field;
+//! - [`export_file`]: realm exports made elsewhere, read and checked;
 //! - [`vault`]: where backups and keys are kept.
 
 pub mod archive;
 pub mod collect;
+pub mod diff;
+pub mod export_file;
 pub mod keys;
 pub mod manifest;
 pub mod retention;
@@ -26,3 +30,6 @@ pub use vault::{Vault, VaultError};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod diff_tests;

@@ -233,7 +233,7 @@ impl<R: Read> SealedReader<R> {
             n => return Err(SealError::Truncated { offset: self.offset + n as u64 }),
         }
         let length = u32::from_be_bytes(length) as usize;
-        if length > CHUNK + TAG || length < TAG {
+        if !(TAG..=CHUNK + TAG).contains(&length) {
             return Err(SealError::Altered { chunk: self.chunk, offset: self.offset });
         }
         let mut sealed = vec![0u8; length];
@@ -303,7 +303,7 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 fn hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()

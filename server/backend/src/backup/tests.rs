@@ -195,7 +195,10 @@ fn read_hand_made(bytes: Vec<u8>) -> Result<Manifest, BackupError> {
 #[test]
 fn a_backup_without_its_manifest_or_with_other_content_is_refused() {
     let users = serde_json::to_string(&Record::Users(vec![json!({ "username": "ann" })])).unwrap();
-    assert_eq!(read_hand_made(hand_made(&[users.clone()])), Err(BackupError::Unfinished));
+    assert_eq!(
+        read_hand_made(hand_made(std::slice::from_ref(&users))),
+        Err(BackupError::Unfinished)
+    );
 
     let mut claimed = manifest();
     claimed.content_sha256 = "0".repeat(64);
