@@ -1,5 +1,6 @@
 //! A tenant's backups: the list with each one's progress, counts and manifest, whether a key is
-//! set, the schedule with its retention, and taking a backup now.
+//! set, the schedule with its retention, taking a backup now, and comparing two backups or a
+//! backup with the live realm.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 
+#[cfg(feature = "ssr")]
+mod compare;
 #[cfg(feature = "ssr")]
 pub mod take;
 
@@ -113,4 +116,71 @@ pub async fn save_backup_schedule(
 ) -> Result<BackupSchedule, AppError> {
     let schedule = BackupSchedule { every_hours, keep_last, keep_daily, keep_weekly };
     take::save_schedule(&tenant, schedule).await
+}
+
+/// The side of a comparison that is the realm as it is now.
+pub const LIVE: &str = "live";
+
+/// What differs between two sides, per kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupDiff {
+    /// The first side: a backup's id, or `live`.
+    pub from: String,
+    /// The second side.
+    pub to: String,
+    /// Whether nothing differs.
+    pub identical: bool,
+    /// Each kind, in order.
+    pub kinds: Vec<KindChanges>,
+}
+
+/// The differences of one kind; the lists hold the first hundred, the totals count them all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindChanges {
+    /// `settings`, `clients`, `groups`, `users`, ...
+    pub kind: String,
+    /// Only on the second side.
+    pub added: Vec<String>,
+    /// Only on the first.
+    pub removed: Vec<String>,
+    /// On both, changed.
+    pub changed: Vec<ChangedThing>,
+    /// How many were added.
+    pub added_total: u64,
+    /// How many were removed.
+    pub removed_total: u64,
+    /// How many changed.
+    pub changed_total: u64,
+    /// How many are the same.
+    pub same: u64,
+}
+
+/// A thing on both sides that changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedThing {
+    /// What names it: a clientId, a group's path, a username.
+    pub name: String,
+    /// Its changed fields.
+    pub fields: Vec<FieldChange>,
+}
+
+/// One changed field, its values as JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// Such as `redirectUris` or `attributes.department`.
+    pub field: String,
+    /// Before; `None` when it was not there.
+    pub before: Option<String>,
+    /// After; `None` when it is gone.
+    pub after: Option<String>,
+}
+
+/// Compares two backups of the tenant, or one with the live realm (`live`).
+#[server(endpoint = "backups/diff")]
+pub async fn diff_backups(
+    tenant: String,
+    from: String,
+    to: String,
+) -> Result<BackupDiff, AppError> {
+    compare::diff(&tenant, &from, &to).await
 }

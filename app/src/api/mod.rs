@@ -65,6 +65,7 @@ pub const SERVER_FNS: &[(&str, Action)] = &[
     ("backups/list", Action::ViewBackups),
     ("backups/start", Action::ManageBackups),
     ("backups/schedule", Action::ManageBackups),
+    ("backups/diff", Action::ViewBackups),
 ];
 
 /// Routes outside the server functions that serve files, each with its action. The export

@@ -2,6 +2,8 @@
 //! now with its progress, the schedule with its retention, and the list with each backup's
 //! counts, size, what it leaves out, and who started it.
 
+mod compare;
+
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -165,13 +167,20 @@ fn BackupsPanels(
             </div>
             {view! { <KeyPanel key=overview.key.clone() /> }.into_any()}
             {schedule_form}
+            {view! {
+                <compare::CompareForm tenant=tenant.clone() backups=overview.backups.clone() />
+            }
+                .into_any()}
             <section aria-labelledby="backups-list" class="mt-6">
                 <h2 id="backups-list" class="text-lg font-medium">
                     {t!("backups.list").to_string()}
                 </h2>
                 {empty}
                 <ul class="mt-2 space-y-3" data-testid="backups">
-                    {rows.into_iter().map(|row| view! { <BackupItem row /> }.into_any()).collect_view()}
+                    {rows
+                        .into_iter()
+                        .map(|row| view! { <BackupItem row /> }.into_any())
+                        .collect_view()}
                 </ul>
             </section>
         </div>
@@ -235,15 +244,17 @@ fn ScheduleForm(
             </label>
         }
     };
-    let result = move || {
-        match schedule.value().get() {
+    let result = move || match schedule.value().get() {
         Some(Ok(_)) => Some(
-            view! { <p role="status" class="text-sm text-emerald-800">{t!("backups.saved").to_string()}</p> }
-                .into_any(),
+            view! {
+                <p role="status" class="text-sm text-emerald-800">
+                    {t!("backups.saved").to_string()}
+                </p>
+            }
+            .into_any(),
         ),
         Some(Err(error)) => Some(view! { <ErrorPanel error /> }.into_any()),
         None => None,
-    }
     };
     view! {
         <section aria-labelledby="backup-schedule" class="mt-6">
@@ -272,7 +283,10 @@ fn BackupItem(row: BackupRow) -> impl IntoView {
         "running" => {
             let total = row.users_total.max(row.users_done).max(1);
             view! {
-                <span>{t!("backups.running", done = row.users_done, total = row.users_total).to_string()}</span>
+                <span>
+                    {t!("backups.running", done = row.users_done, total = row.users_total)
+                        .to_string()}
+                </span>
                 <progress
                     class="ml-2 align-middle"
                     max=total.to_string()
@@ -304,7 +318,9 @@ fn BackupItem(row: BackupRow) -> impl IntoView {
                 </li>
             }
         });
-        view! { <ul class="grid grid-cols-2 gap-x-6 text-sm sm:grid-cols-4">{items.collect_view()}</ul> }
+        view! {
+            <ul class="grid grid-cols-2 gap-x-6 text-sm sm:grid-cols-4">{items.collect_view()}</ul>
+        }
     });
     let missing = (!row.not_included.is_empty()).then(|| {
         let items = row.not_included.iter().map(|n| view! { <li>{n.clone()}</li> });
@@ -322,7 +338,11 @@ fn BackupItem(row: BackupRow) -> impl IntoView {
         }
     });
     view! {
-        <li class="rounded border border-slate-200 p-3" data-testid="backup" data-state=row.state.clone()>
+        <li
+            class="rounded border border-slate-200 p-3"
+            data-testid="backup"
+            data-state=row.state.clone()
+        >
             <p>
                 <span class="font-medium">{date_time(row.started_at_ms)}</span>
                 " · "

@@ -8,6 +8,7 @@
 //! - [`collect`]: the reads from Keycloak a backup is made of;
 //! - [`diff`]: what differs between two snapshots, per kind and field;
 //! - [`export_file`]: realm exports made elsewhere, read and checked;
+//! - [`snapshot`]: a realm held whole to be compared (from a backup, live, or an export);
 //! - [`vault`]: where backups and keys are kept.
 
 pub mod archive;
@@ -18,6 +19,7 @@ pub mod keys;
 pub mod manifest;
 pub mod retention;
 pub mod sealed;
+pub mod snapshot;
 pub mod vault;
 
 pub use archive::{BackupError, BackupReader, BackupWriter, Record};

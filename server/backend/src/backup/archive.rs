@@ -60,7 +60,8 @@ pub enum BackupError {
     Unfinished,
     /// The content does not match the manifest's checksum.
     #[error(
-        "the backup's content does not match its manifest (SHA-256 {found}, manifest says {expected})"
+        "the backup's content does not match its manifest \
+         (SHA-256 {found}, manifest says {expected})"
     )]
     Checksum {
         /// What the manifest says.

@@ -14,10 +14,13 @@ fn realm() -> Value {
             "id": "c-1", "clientId": "crm", "redirectUris": ["https://a/*", "https://b/*"],
             "secret": "**********", "protocolMappers": [{ "id": "m1", "name": "email" }]
         }],
-        "roles": { "realm": [{ "id": "r1", "name": "auditor" }], "client": { "crm": [{ "name": "editor" }] } },
-        "groups": [{ "id": "g1", "name": "Sales", "path": "/Sales", "subGroups": [
-            { "id": "g2", "name": "EMEA", "path": "/Sales/EMEA", "attributes": { "region": ["eu"] } }
-        ] }],
+        "roles": {
+            "realm": [{ "id": "r1", "name": "auditor" }],
+            "client": { "crm": [{ "name": "editor" }] },
+        },
+        "groups": [{ "id": "g1", "name": "Sales", "path": "/Sales", "subGroups": [{
+            "id": "g2", "name": "EMEA", "path": "/Sales/EMEA", "attributes": { "region": ["eu"] },
+        }] }],
     })
 }
 
@@ -88,9 +91,10 @@ fn an_export_is_one_realm_or_a_list_and_anything_else_says_what_it_is() {
     assert!(
         matches!(realms_in(b"\"acme\""), Err(ExportFileError::NotARealm(m)) if m.contains("string"))
     );
-    assert!(
-        matches!(realms_in(b"[{\"id\": \"x\"}]"), Err(ExportFileError::NotARealm(m)) if m.contains("item 1"))
-    );
+    assert!(matches!(
+        realms_in(b"[{\"id\": \"x\"}]"),
+        Err(ExportFileError::NotARealm(m)) if m.contains("item 1")
+    ));
     let old = br#"{"realm": "legacy", "applications": []}"#;
     assert!(matches!(realms_in(old), Err(ExportFileError::Unsupported { .. })));
     let bad = br#"{"realm": "a", "clients": {}}"#;

@@ -1,6 +1,7 @@
 //! Backups against the real Keycloak: a tenant admin backs acme up, and the sealed file holds
 //! every user, every group and the clients' real secrets, checked against Keycloak's own
-//! answers; no key or the wrong role is refused; Keycloak unreachable half-way leaves a
+//! answers; two backups compared, and a backup compared with the live realm, name what changed
+//! between them; no key or the wrong role is refused; Keycloak unreachable half-way leaves a
 //! failed backup and no file.
 
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use cloudtrust_backend::keycloak::{KeycloakAdmin, UserQuery};
 use serde_json::Value;
 
 use super::super::test_support::{app, call, demo_config, keycloak_url, sign_in};
-use super::{ACME, HELPDESK, TENANT_ADMIN, audit_trail, keycloak, service_settings};
+use super::{ACME, HELPDESK, TENANT_ADMIN, Throwaway, audit_trail, keycloak, service_settings};
 use crate::state::AppState;
 
 /// A key in base64, as a tenant would write it in its key file.
@@ -143,5 +144,100 @@ async fn keycloak_unreachable_during_a_backup_leaves_it_failed_and_no_file() {
     assert_eq!(status, StatusCode::OK, "{next}");
     let next = settled(&app, &admin, next.as_str().unwrap()).await;
     assert_eq!(next["state"], "complete", "{next}");
+    let _ = std::fs::remove_dir_all(root);
+}
+
+/// Takes a backup of acme as `cookie` and waits until it is complete; answers its id.
+async fn backed_up(app: &Router, cookie: &str) -> String {
+    let (status, id) = call(app, cookie, "backups/start", &[("tenant", ACME)]).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    let id = id.as_str().unwrap().to_owned();
+    let row = settled(app, cookie, &id).await;
+    assert_eq!(row["state"], "complete", "{row}");
+    id
+}
+
+/// The kind of a diff answer, by name.
+fn kind<'a>(diff: &'a Value, name: &str) -> &'a Value {
+    let kinds = diff["kinds"].as_array().expect("kinds");
+    kinds.iter().find(|k| k["kind"] == name).unwrap_or_else(|| panic!("no kind {name}: {diff}"))
+}
+
+#[tokio::test]
+async fn two_backups_and_a_backup_and_the_live_realm_are_compared_by_name() {
+    let Some((app, state, root)) = console(true).await else { return };
+    let admin = sign_in(&app, TENANT_ADMIN).await;
+    let first = backed_up(&app, &admin).await;
+    let joiner = Throwaway::create(&state, serde_json::json!({})).await;
+    let changed = Throwaway::create(&state, serde_json::json!({})).await;
+    let second = backed_up(&app, &admin).await;
+
+    let (status, diff) =
+        call(&app, &admin, "backups/diff", &[("tenant", ACME), ("from", &first), ("to", &second)])
+            .await;
+    assert_eq!(status, StatusCode::OK, "{diff}");
+    assert_eq!(diff["identical"], false);
+    let users = kind(&diff, "users");
+    let added: Vec<&str> =
+        users["added"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(added.contains(&joiner.username.as_str()), "{users}");
+    assert!(kind(&diff, "clients")["changed_total"] == 0, "{diff}");
+
+    // Change one user in Keycloak after the second backup: live shows the field.
+    let kc = keycloak(&state);
+    let mut body = kc.user(ACME, &changed.id).await.unwrap().raw;
+    body["attributes"]["department"] = serde_json::json!(["Audit"]);
+    kc.update_user(ACME, &changed.id, &body).await.unwrap();
+    let (status, live) =
+        call(&app, &admin, "backups/diff", &[("tenant", ACME), ("from", &second), ("to", "live")])
+            .await;
+    assert_eq!(status, StatusCode::OK, "{live}");
+    let users = kind(&live, "users");
+    let entry = users["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == changed.username.as_str())
+        .unwrap_or_else(|| panic!("{} is not listed as changed: {users}", changed.username));
+    let field = &entry["fields"][0];
+    assert_eq!(field["field"], "attributes.department", "{entry}");
+    assert_eq!(field["before"], "[\"Testing\"]", "{entry}");
+    assert_eq!(field["after"], "[\"Audit\"]", "{entry}");
+    assert_eq!(kind(&live, "clients")["changed_total"], 0, "live secrets are masked, not compared");
+
+    let (status, refused) =
+        call(&app, &admin, "backups/diff", &[("tenant", ACME), ("from", &first), ("to", &first)])
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let (status, refused) = call(
+        &app,
+        &admin,
+        "backups/diff",
+        &[("tenant", ACME), ("from", "no-such-backup"), ("to", "live")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["field"], "from", "{refused}");
+    drop((joiner, changed));
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[tokio::test]
+async fn a_backup_changed_on_disk_is_refused_when_compared() {
+    let Some((app, state, root)) = console(true).await else { return };
+    let admin = sign_in(&app, TENANT_ADMIN).await;
+    let id = backed_up(&app, &admin).await;
+    let path = state.services.vault.path(ACME, &id);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&path, bytes).unwrap();
+
+    let (status, refused) =
+        call(&app, &admin, "backups/diff", &[("tenant", ACME), ("from", &id), ("to", "live")])
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains("altered"), "{message}");
     let _ = std::fs::remove_dir_all(root);
 }
