@@ -33,8 +33,8 @@ OUT = Path(__file__).resolve().parents[2] / "target" / "bench" / "users.json"
 class Client:
     """One keep-alive connection with its own cookies."""
 
-    def __init__(self, host):
-        self.conn = http.client.HTTPConnection(*host, timeout=60)
+    def __init__(self, host, timeout=60):
+        self.conn = http.client.HTTPConnection(*host, timeout=timeout)
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):

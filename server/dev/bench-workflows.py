@@ -34,7 +34,8 @@ OUT = Path(__file__).resolve().parents[2] / "target" / "bench" / "workflows.json
 
 
 def admin(method, path, body=None):
-    client = Client(KEYCLOAK)
+    # Deleting a realm of 20,000 users takes Keycloak minutes.
+    client = Client(KEYCLOAK, timeout=900)
     headers = {"Authorization": f"Bearer {service_token()}", "Content-Type": "application/json"}
     data = json.dumps(body) if body is not None else None
     return client.request(method, f"/admin/realms{path}", data, headers)

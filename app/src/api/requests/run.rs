@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use cloudtrust_backend::keycloak::KeycloakError;
-use cloudtrust_backend::store::{AuditEntry, Move, Outcome, RequestRecord, StepRecord, Store};
+use cloudtrust_backend::store::{
+    AuditEntry, Move, Outcome, RequestRecord, RowEnding, StepRecord, Store,
+};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use tracing::{error, info, warn};
@@ -157,7 +159,10 @@ async fn run_row(
     let store = &ctx.store;
     let id = request.id.as_str();
     let mut ran: Vec<Value> = Vec::new();
-    for step in steps {
+    let last = steps.len().saturating_sub(1);
+    // The last step's end is stored with the row's, in one commit.
+    let mut unstored: Option<i64> = None;
+    for (index, step) in steps.into_iter().enumerate() {
         if stop.load(Ordering::Relaxed) {
             if ran.is_empty() {
                 return RowEnd::NotRun;
@@ -221,7 +226,9 @@ async fn run_row(
                     user_id = created;
                 }
                 ran.push(json!({ "step": step.label, "outcome": "done" }));
-                if let Err(err) =
+                if index == last {
+                    unstored = Some(step.seq);
+                } else if let Err(err) =
                     store.finish_step(id, step.seq, "done", None, user_id.as_deref()).await
                 {
                     error!(%err, request = id, "could not store a step's end");
@@ -246,22 +253,41 @@ async fn run_row(
                 }
                 let message = explain_keycloak(err).message;
                 ran.push(json!({ "step": step.label, "outcome": "failed", "message": message }));
-                let stored = async {
-                    store.finish_step(id, step.seq, "failed", Some(&message), None).await?;
-                    store.finish_row(id, row, "failed", Some(&message), user_id.as_deref()).await
+                let audit = row_audit(request, row, user_id.as_deref(), &ran, Outcome::Failed);
+                let ending = RowEnding {
+                    request_id: id,
+                    row_no: row,
+                    step: Some(step.seq),
+                    step_state: "failed",
+                    row_state: "failed",
+                    message: Some(&message),
+                    user_id: user_id.as_deref(),
+                    audit: audit.as_ref(),
                 };
-                if let Err(err) = stored.await {
+                if let Err(err) = store.close_row(&ending).await {
                     error!(%err, request = id, "could not store a step's failure");
                 }
-                record_row(store, request, row, user_id.as_deref(), &ran, Outcome::Failed).await;
                 return RowEnd::Failed;
             }
         }
     }
-    if let Err(err) = store.finish_row(id, row, "done", None, user_id.as_deref()).await {
+    let audit = row_audit(request, row, user_id.as_deref(), &ran, Outcome::Success);
+    let ending = RowEnding {
+        request_id: id,
+        row_no: row,
+        step: unstored,
+        step_state: "done",
+        row_state: "done",
+        message: None,
+        user_id: user_id.as_deref(),
+        audit: audit.as_ref(),
+    };
+    if let Err(err) = store.close_row(&ending).await {
+        // Keycloak did what the row asks; a retry finds it done (a creation is adopted).
         error!(%err, request = id, "could not store a row's end");
+        stop.store(true, Ordering::Relaxed);
+        return RowEnd::Failed;
     }
-    record_row(store, request, row, user_id.as_deref(), &ran, Outcome::Success).await;
     RowEnd::Done
 }
 
@@ -306,10 +332,24 @@ async fn record_row(
     ran: &[Value],
     outcome: Outcome,
 ) {
-    if ran.is_empty() {
-        return;
+    let Some(entry) = row_audit(request, row, user, ran, outcome) else { return };
+    if let Err(err) = store.append_audit(&entry).await {
+        error!(%err, request = request.id, "could not record a request's steps in the audit trail");
     }
-    let entry = AuditEntry {
+}
+
+/// The audit record of what a row ran, with who asked and who approved; none when nothing ran.
+fn row_audit(
+    request: &RequestRecord,
+    row: i64,
+    user: Option<&str>,
+    ran: &[Value],
+    outcome: Outcome,
+) -> Option<AuditEntry> {
+    if ran.is_empty() {
+        return None;
+    }
+    Some(AuditEntry {
         request_id: format!("request:{}", request.id),
         actor_id: SYSTEM.to_owned(),
         actor_username: SYSTEM.to_owned(),
@@ -327,10 +367,7 @@ async fn record_row(
             })
             .to_string(),
         ),
-    };
-    if let Err(err) = store.append_audit(&entry).await {
-        error!(%err, request = request.id, "could not record a request's steps in the audit trail");
-    }
+    })
 }
 
 fn now_ms() -> i64 {

@@ -69,23 +69,10 @@ pub struct AuditRecord {
 impl Store {
     /// Appends `entry` to the trail and returns its id.
     pub async fn append_audit(&self, entry: &AuditEntry) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO audit_events (occurred_at_ms, request_id, actor_id, actor_username, \
-             tenant, action, target, outcome, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(now_ms())
-        .bind(&entry.request_id)
-        .bind(&entry.actor_id)
-        .bind(&entry.actor_username)
-        .bind(&entry.tenant)
-        .bind(&entry.action)
-        .bind(&entry.target)
-        .bind(entry.outcome.as_str())
-        .bind(&entry.detail)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get::<i64, _>(0)?)
+        let mut tx = self.pool.begin().await?;
+        let id = insert_audit(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The most recent records, newest first, optionally of one actor.
@@ -141,4 +128,28 @@ fn record_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
             detail: row.try_get("detail")?,
         },
     })
+}
+
+/// Appends a record within `tx`, so that it is kept exactly when the change it records is.
+pub(super) async fn insert_audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entry: &AuditEntry,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO audit_events (occurred_at_ms, request_id, actor_id, actor_username, \
+         tenant, action, target, outcome, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(now_ms())
+    .bind(&entry.request_id)
+    .bind(&entry.actor_id)
+    .bind(&entry.actor_username)
+    .bind(&entry.tenant)
+    .bind(&entry.action)
+    .bind(&entry.target)
+    .bind(entry.outcome.as_str())
+    .bind(&entry.detail)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)?)
 }

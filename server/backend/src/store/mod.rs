@@ -28,7 +28,7 @@ pub use request_records::{
     HistoryRecord, Move, NewRequest, NewRow, NewStep, RequestFilter, RequestRecord, RowRecord,
     StepCounts, StepRecord,
 };
-pub use request_steps::NoticeRecord;
+pub use request_steps::{NoticeRecord, RowEnding};
 pub use sessions::SessionBackend;
 pub use tenant_config::TemplateRecord;
 

@@ -2,7 +2,7 @@
 //! stores everything or nothing, a state moves once however many try, one runner holds a request.
 
 use super::tests::each_store;
-use super::{Move, NewRequest, NewRow, NewStep, RequestFilter};
+use super::{AuditEntry, Move, NewRequest, NewRow, NewStep, Outcome, RequestFilter, RowEnding};
 
 fn request(id: &str, state: &str) -> NewRequest {
     NewRequest {
@@ -214,6 +214,45 @@ async fn a_retry_makes_the_failed_steps_and_rows_pending_again() {
         let unfinished = store.unfinished_steps(&id, 0, 10).await.unwrap();
         assert_eq!(unfinished.len(), 1);
         assert_eq!(unfinished[0].attempts, 1, "the attempt is remembered");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_row_closes_with_its_last_step_and_its_audit_record_in_one_go() {
+    each_store(async |store| {
+        let id = uuid::Uuid::new_v4().to_string();
+        store.insert_request(&request(&id, "approved"), &steps(2, 2), &rows(2)).await.unwrap();
+        store.finish_step(&id, 0, "done", None, Some("u-1")).await.unwrap();
+        let audit = AuditEntry {
+            request_id: format!("request:{id}"),
+            actor_id: "system".into(),
+            actor_username: "system".into(),
+            action: "request.onboard.run".into(),
+            target: Some("u-1".into()),
+            outcome: Outcome::Success,
+            tenant: Some("acme".into()),
+            detail: None,
+        };
+        let ending = RowEnding {
+            request_id: &id,
+            row_no: 0,
+            step: Some(1),
+            step_state: "done",
+            row_state: "done",
+            message: None,
+            user_id: Some("u-1"),
+            audit: Some(&audit),
+        };
+        store.close_row(&ending).await.unwrap();
+
+        let counts = store.step_counts(&id).await.unwrap();
+        assert_eq!((counts.done, counts.pending), (2, 2), "{counts:?}");
+        let rows = store.rows_page(&id, None, 0, 10).await.unwrap();
+        assert_eq!((rows[0].state.as_str(), rows[0].user_id.as_deref()), ("done", Some("u-1")));
+        assert_eq!(rows[1].state, "pending");
+        let trail = store.recent_audit(Some("system"), 50).await.unwrap();
+        assert!(trail.iter().any(|r| r.entry.request_id == format!("request:{id}")));
     })
     .await;
 }
