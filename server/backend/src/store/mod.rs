@@ -81,6 +81,18 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    // In WAL mode, NORMAL syncs at checkpoints, not at every commit: a commit
+                    // survives the console's crash and a power cut loses at most the last
+                    // ones, never the file. FULL would sync each of a bulk import's rows and
+                    // make the database, not Keycloak, set its pace.
+                    if dialect == Dialect::Sqlite {
+                        sqlx::query("PRAGMA synchronous = NORMAL").execute(conn).await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         match dialect {

@@ -112,3 +112,15 @@ async fn a_released_lease_can_be_taken_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn sqlite_commits_sync_at_checkpoints_in_wal_mode() {
+    let (store, dir) = sqlite_store().await;
+    let row = sqlx::query("PRAGMA synchronous").fetch_one(&store.pool).await.unwrap();
+    let level: i64 = sqlx::Row::try_get(&row, 0).unwrap();
+    assert_eq!(level, 1, "NORMAL");
+    let row = sqlx::query("PRAGMA journal_mode").fetch_one(&store.pool).await.unwrap();
+    let mode: String = sqlx::Row::try_get(&row, 0).unwrap();
+    assert_eq!(mode, "wal");
+    let _ = std::fs::remove_dir_all(dir);
+}
