@@ -8,6 +8,8 @@
 //! - [`collect`]: the reads from Keycloak a backup is made of;
 //! - [`diff`]: what differs between two snapshots, per kind and field;
 //! - [`export_file`]: realm exports made elsewhere, read and checked;
+//! - [`restore_plan`]: a backup made fit to be created as a new realm (pure);
+//! - [`users`]: every user once, service accounts included, while Keycloak runs;
 //! - [`snapshot`]: a realm held whole to be compared (from a backup, live, or an export);
 //! - [`vault`]: where backups and keys are kept.
 
@@ -17,9 +19,11 @@ pub mod diff;
 pub mod export_file;
 pub mod keys;
 pub mod manifest;
+pub mod restore_plan;
 pub mod retention;
 pub mod sealed;
 pub mod snapshot;
+pub mod users;
 pub mod vault;
 
 pub use archive::{BackupError, BackupReader, BackupWriter, Record};
@@ -35,3 +39,6 @@ mod tests;
 
 #[cfg(test)]
 mod diff_tests;
+
+#[cfg(test)]
+mod restore_tests;

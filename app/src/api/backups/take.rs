@@ -1,6 +1,9 @@
 //! Taking backups on the server: on demand, and by the `backups` job on each tenant's schedule,
 //! which also fails the backups of an instance that stopped and applies retention.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use cloudtrust_backend::backup::{
     Manifest, Retention, TakeRequest, Vault, VaultError, take_backup,
 };
@@ -23,7 +26,10 @@ pub(super) async fn overview(tenant: &str) -> Result<BackupOverview, AppError> {
     let caller = authorize(Action::ViewBackups, Some(tenant)).await?;
     let ctx = context();
     let records = ctx.store.backups(tenant, BACKUPS_SHOWN).await.map_err(unavailable)?;
-    let schedule = schedule(&ctx, tenant).await.map_err(unavailable)?;
+    let schedule = schedule(&ctx, tenant).await.map_err(|err| {
+        error!(err, "could not read a backup schedule");
+        fail(AppError::new(ErrorKind::Unavailable, "The backup schedule cannot be read now."))
+    })?;
     Ok(BackupOverview {
         backups: records.into_iter().map(row).collect(),
         key: key_state(&ctx.vault, tenant),
@@ -86,7 +92,15 @@ pub async fn start(ctx: &ServerContext, tenant: &str, by: &str) -> Result<String
     }
     let id = uuid::Uuid::new_v4().to_string();
     let runner = format!("{}:{}", ctx.instance, id);
-    ctx.store.start_backup(&id, tenant, by, &runner, LEASE_MS).await.map_err(unavailable)?;
+    if let Err(err) = ctx.store.start_backup(&id, tenant, by, &runner, LEASE_MS).await {
+        // The database holds one running backup per tenant: another start won the race.
+        let now = ctx.store.backups(tenant, 5).await.unwrap_or_default();
+        if now.iter().any(|b| b.state == "running") {
+            let message = "A backup of this tenant is being taken; wait for it to end.";
+            return Err(fail(AppError::new(ErrorKind::Conflict, message)));
+        }
+        return Err(unavailable(err));
+    }
 
     let (ctx, tenant, by, backup) = (ctx.clone(), tenant.to_owned(), by.to_owned(), id.clone());
     tokio::spawn(async move {
@@ -95,26 +109,42 @@ pub async fn start(ctx: &ServerContext, tenant: &str, by: &str) -> Result<String
         let request =
             TakeRequest { id: backup.clone(), tenant: tenant.clone(), started_by: by.clone() };
         let store = ctx.store.clone();
-        let (done_tx, mut done_rx) = tokio::sync::watch::channel((0u64, 0u64));
+        let (done_tx, done_rx) = tokio::sync::watch::channel((0u64, 0u64));
+        let give_up = Arc::new(AtomicBool::new(false));
+        // The hold is renewed on a clock, not only after a page of users: the reads before the
+        // first page (the export, every client's secret) may take longer than the lease.
         let heartbeat = {
-            let (store, backup) = (store.clone(), backup.clone());
+            let (store, backup, give_up) = (store.clone(), backup.clone(), give_up.clone());
             tokio::spawn(async move {
-                while done_rx.changed().await.is_ok() {
+                let every = std::time::Duration::from_millis((LEASE_MS / 4) as u64);
+                loop {
+                    tokio::time::sleep(every).await;
                     let (done, total) = *done_rx.borrow();
-                    if let Err(err) =
-                        store.backup_progress(&backup, done as i64, total as i64, LEASE_MS).await
+                    match store.backup_progress(&backup, done as i64, total as i64, LEASE_MS).await
                     {
-                        warn!(%err, backup, "could not note a backup's progress");
+                        Ok(true) => {}
+                        Ok(false) => {
+                            warn!(backup, "a backup lost its hold; it stops");
+                            give_up.store(true, Ordering::Relaxed);
+                            return;
+                        }
+                        Err(err) => warn!(%err, backup, "could not note a backup's progress"),
                     }
                 }
             })
         };
-        let taken = take_backup(&ctx.keycloak, &request, &key, &path, |p| {
-            let _ = done_tx.send((p.users_done, p.users_total));
-        })
+        let taken = take_backup(
+            &ctx.keycloak,
+            &request,
+            &key,
+            &path,
+            |p| {
+                let _ = done_tx.send((p.users_done, p.users_total));
+            },
+            &give_up,
+        )
         .await;
-        drop(done_tx);
-        let _ = heartbeat.await;
+        heartbeat.abort();
         finish(&ctx, &tenant, &backup, &by, &path, taken).await;
     });
     Ok(id)
@@ -126,12 +156,12 @@ async fn finish(
     id: &str,
     by: &str,
     path: &std::path::Path,
-    taken: Result<Manifest, cloudtrust_backend::backup::TakeError>,
+    taken: Result<(Manifest, u64), cloudtrust_backend::backup::TakeError>,
 ) {
     let store = &ctx.store;
     let (outcome, detail) = match taken {
-        Ok(manifest) => {
-            let size = std::fs::metadata(path).map(|m| m.len() as i64).unwrap_or_default();
+        Ok((manifest, size)) => {
+            let size = size as i64;
             let users = manifest.counts.get("users").copied().unwrap_or_default() as i64;
             let json = serde_json::to_string(&manifest).unwrap_or_default();
             match store.complete_backup(id, &json, size, users).await {
@@ -185,32 +215,43 @@ pub async fn tick(ctx: &ServerContext) -> Result<(), String> {
     }
     let now = now_ms();
     for tenant in ctx.tenants.all().await.map_err(|e| e.to_string())?.iter() {
-        let tenant = tenant.as_str();
-        let schedule = schedule(ctx, tenant).await.map_err(|e| e.to_string())?;
-        let backups = store.backups(tenant, 1000).await.map_err(|e| e.to_string())?;
-        if schedule.every_hours > 0 && due(&backups, schedule.every_hours, now) {
-            match start(ctx, tenant, "schedule").await {
-                Ok(id) => info!(tenant, backup = id, "scheduled backup started"),
-                Err(err) => warn!(tenant, error = err.message, "scheduled backup not started"),
-            }
+        // One tenant's trouble does not stop the others' backups and retention.
+        if let Err(err) = tend(ctx, tenant, now).await {
+            error!(tenant, error = err, "the backups job could not tend to a tenant");
         }
-        let retention = Retention {
-            keep_last: schedule.keep_last,
-            keep_daily: schedule.keep_daily,
-            keep_weekly: schedule.keep_weekly,
-        };
-        let complete: Vec<(String, i64)> = backups
-            .iter()
-            .filter(|b| b.state == "complete")
-            .map(|b| (b.id.clone(), b.started_at_ms))
-            .collect();
-        let old_failures = backups
-            .iter()
-            .filter(|b| b.state == "failed" && b.started_at_ms < now - KEEP_FAILED_MS)
-            .map(|b| b.id.clone());
-        for id in retention.to_remove(&complete, now).into_iter().chain(old_failures) {
-            remove(ctx, tenant, &id).await;
+    }
+    Ok(())
+}
+
+/// One tenant's share of the job: a scheduled backup when due, then retention.
+async fn tend(ctx: &ServerContext, tenant: &str, now: i64) -> Result<(), String> {
+    let store = &ctx.store;
+    // A schedule that does not read is an error, never the defaults: those could keep fewer
+    // backups than the tenant asked for.
+    let schedule = schedule(ctx, tenant).await.map_err(|e| e.to_string())?;
+    let backups = store.backups(tenant, 1000).await.map_err(|e| e.to_string())?;
+    if schedule.every_hours > 0 && due(&backups, schedule.every_hours, now) {
+        match start(ctx, tenant, "schedule").await {
+            Ok(id) => info!(tenant, backup = id, "scheduled backup started"),
+            Err(err) => warn!(tenant, error = err.message, "scheduled backup not started"),
         }
+    }
+    let retention = Retention {
+        keep_last: schedule.keep_last,
+        keep_daily: schedule.keep_daily,
+        keep_weekly: schedule.keep_weekly,
+    };
+    let complete: Vec<(String, i64)> = backups
+        .iter()
+        .filter(|b| b.state == "complete")
+        .map(|b| (b.id.clone(), b.started_at_ms))
+        .collect();
+    let old_failures = backups
+        .iter()
+        .filter(|b| b.state == "failed" && b.started_at_ms < now - KEEP_FAILED_MS)
+        .map(|b| b.id.clone());
+    for id in retention.to_remove(&complete, now).into_iter().chain(old_failures) {
+        remove(ctx, tenant, &id).await;
     }
     Ok(())
 }
@@ -238,9 +279,12 @@ async fn remove(ctx: &ServerContext, tenant: &str, id: &str) {
     info!(tenant, backup = id, "retention removed a backup");
 }
 
-async fn schedule(ctx: &ServerContext, tenant: &str) -> Result<BackupSchedule, StoreError> {
-    let stored = ctx.store.tenant_setting(tenant, SCHEDULE_KEY).await?;
-    Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+async fn schedule(ctx: &ServerContext, tenant: &str) -> Result<BackupSchedule, String> {
+    match ctx.store.tenant_setting(tenant, SCHEDULE_KEY).await.map_err(|e| e.to_string())? {
+        None => Ok(BackupSchedule::default()),
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|err| format!("the stored backup schedule does not read: {err}")),
+    }
 }
 
 fn key_state(vault: &Vault, tenant: &str) -> KeyState {

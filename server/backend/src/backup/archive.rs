@@ -126,6 +126,10 @@ impl BackupWriter {
         file.sync_all().map_err(fail)?;
         let size = file.metadata().map_err(fail)?.len();
         std::fs::rename(&self.part, &self.path).map_err(fail)?;
+        // The rename itself is on disk only once the folder is synced.
+        if let Some(parent) = self.path.parent() {
+            File::open(parent).and_then(|dir| dir.sync_all()).map_err(fail)?;
+        }
         Ok((manifest, size))
     }
 
@@ -183,6 +187,15 @@ impl BackupReader {
                 if found != manifest.content_sha256 {
                     let expected = manifest.content_sha256.clone();
                     return Err(BackupError::Checksum { expected, found });
+                }
+                // Read to the end: the last chunk authenticates only there, and nothing may
+                // follow the manifest.
+                let mut rest = Vec::new();
+                std::io::Read::read_to_end(&mut self.lines, &mut rest)
+                    .map_err(|err| BackupError::file(&self.path, &err))?;
+                if !rest.is_empty() {
+                    let reason = format!("{} bytes follow the manifest", rest.len());
+                    return Err(BackupError::Content { record: self.record + 1, reason });
                 }
                 self.done = true;
             }

@@ -4,20 +4,17 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::StreamExt;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::archive::{BackupError, BackupWriter, Record};
 use super::keys::BackupKey;
 use super::manifest::{MANIFEST_FORMAT, Manifest};
+use super::users::UserPager;
 use crate::keycloak::{KeycloakAdmin, KeycloakError, UserQuery};
 
-/// Users read per page.
-const USERS_PAGE: u32 = 100;
-/// Users whose groups, roles and links are read at once.
-const USERS_AT_ONCE: usize = 8;
 /// What Keycloak writes in place of a secret.
 pub const MASKED: &str = "**********";
 
@@ -30,6 +27,9 @@ pub enum TakeError {
     /// The file could not be written.
     #[error(transparent)]
     Backup(#[from] BackupError),
+    /// The one who took it let go (its hold on the backup lapsed); nothing is kept.
+    #[error("the backup was given up: {0}")]
+    GivenUp(String),
 }
 
 /// Who asks and what the backup is.
@@ -52,15 +52,18 @@ pub struct Progress {
     pub users_total: u64,
 }
 
-/// Takes a backup of `request.tenant` into `path`, sealed with `key`. `progress` hears after
-/// each page. On any failure the partial file is removed and the error says why.
+/// Takes a backup of `request.tenant` into `path`, sealed with `key`, and answers its manifest
+/// and the file's size. `progress` hears after
+/// each batch of users; `give_up`, once set, stops the backup at the next batch. On any failure
+/// the partial file is removed and the error says why.
 pub async fn take_backup(
     kc: &KeycloakAdmin,
     request: &TakeRequest,
     key: &BackupKey,
     path: &Path,
     progress: impl Fn(Progress),
-) -> Result<Manifest, TakeError> {
+    give_up: &AtomicBool,
+) -> Result<(Manifest, u64), TakeError> {
     let realm = request.tenant.as_str();
     let started_at_ms = now_ms();
     let keycloak_version = kc.server_version().await?;
@@ -72,6 +75,7 @@ pub async fn take_backup(
     ];
     fill_client_secrets(kc, realm, &mut export, &mut not_included).await?;
     not_included.extend(masked_elsewhere(&export));
+    let services = UserPager::service_clients(&export);
     let profile = kc.user_profile_json(realm).await?;
     let mut counts = configuration_counts(&export);
     let attributes = profile["attributes"].as_array().map_or(0, Vec::len) as u64;
@@ -84,28 +88,17 @@ pub async fn take_backup(
     let read = async {
         send.send(Record::Realm(export)).await.map_err(|_| gone())?;
         send.send(Record::UserProfile(profile)).await.map_err(|_| gone())?;
-        let mut first = 0;
+        let mut pager = UserPager::new(kc, realm, services);
         let mut done = 0u64;
-        loop {
-            let page = kc.users_full(realm, first, USERS_PAGE).await?;
-            let full = page.len() as u32 == USERS_PAGE;
-            let users: Vec<Value> = futures::stream::iter(page)
-                .map(|user| kc.exported_user(realm, user))
-                .buffered(USERS_AT_ONCE)
-                .collect::<Vec<_>>()
-                .await
-                .into_iter()
-                .collect::<Result<_, _>>()?;
+        while let Some(users) = pager.next_batch().await? {
+            if give_up.load(Ordering::Relaxed) {
+                return Err(TakeError::GivenUp("its hold on the backup lapsed".to_owned()));
+            }
             done += users.len() as u64;
-            if !users.is_empty() {
-                send.send(Record::Users(users)).await.map_err(|_| gone())?;
-            }
+            send.send(Record::Users(users)).await.map_err(|_| gone())?;
             progress(Progress { users_done: done, users_total });
-            if !full {
-                return Ok::<u64, TakeError>(done);
-            }
-            first += USERS_PAGE;
         }
+        Ok::<(u64, u64), TakeError>((done, pager.vanished))
     };
     let outcome = read.await;
     drop(send);
@@ -114,8 +107,13 @@ pub async fn take_backup(
         reason: format!("the writer stopped: {err}"),
     })?;
     let writer = match (outcome, writer) {
-        (Ok(users), Ok(writer)) => {
+        (Ok((users, vanished)), Ok(writer)) => {
             counts.insert("users".to_owned(), users);
+            if vanished > 0 {
+                not_included.push(format!(
+                    "{vanished} users deleted in Keycloak while the backup was taken."
+                ));
+            }
             writer
         }
         (Err(err), Ok(writer)) => {
@@ -138,11 +136,11 @@ pub async fn take_backup(
         key_id: key.id().to_owned(),
     };
     let finished = tokio::task::spawn_blocking(move || writer.finish(manifest)).await;
-    let (manifest, _size) = finished.map_err(|err| BackupError::File {
+    let (manifest, size) = finished.map_err(|err| BackupError::File {
         path: path.display().to_string(),
         reason: format!("the writer stopped: {err}"),
     })??;
-    Ok(manifest)
+    Ok((manifest, size))
 }
 
 /// Writes what arrives until the sender is dropped; hands the writer back to be finished, or
@@ -176,10 +174,8 @@ async fn fill_client_secrets(
 ) -> Result<(), KeycloakError> {
     let mut rotated = Vec::new();
     for client in export["clients"].as_array_mut().into_iter().flatten() {
-        let confidential = !client["publicClient"].as_bool().unwrap_or(false)
-            && client["clientAuthenticatorType"].as_str().unwrap_or("client-secret")
-                == "client-secret";
-        if confidential && client.get("secret").is_some() {
+        // Every secret the export masks is read: client-secret and client-secret-jwt alike.
+        if client["secret"].as_str() == Some(MASKED) {
             let uuid = client["id"].as_str().unwrap_or_default().to_owned();
             client["secret"] = Value::String(kc.client_secret(realm, &uuid).await?);
         }

@@ -124,6 +124,27 @@ pub fn realm_kinds(realm: &Value) -> BTreeMap<&'static str, Named> {
     kinds.insert("identity_providers", by(&realm["identityProviders"], "alias"));
     kinds.insert("authentication_flows", by(&realm["authenticationFlows"], "alias"));
     kinds.insert("required_actions", by(&realm["requiredActions"], "alias"));
+    kinds.insert("authenticator_configs", by(&realm["authenticatorConfig"], "alias"));
+    let mut mappers = Named::new();
+    for mapper in realm["identityProviderMappers"].as_array().into_iter().flatten() {
+        let (Some(provider), Some(name)) =
+            (mapper["identityProviderAlias"].as_str(), mapper["name"].as_str())
+        else {
+            continue;
+        };
+        mappers.insert(format!("{provider}/{name}"), mapper.clone());
+    }
+    kinds.insert("identity_provider_mappers", mappers);
+    let mut components = Named::new();
+    if let Some(types) = realm["components"].as_object() {
+        for (provider_type, list) in types {
+            let short = provider_type.rsplit('.').next().unwrap_or(provider_type);
+            for (name, component) in by(list, "name") {
+                components.insert(format!("{short}/{name}"), component);
+            }
+        }
+    }
+    kinds.insert("components", components);
     kinds
 }
 
@@ -215,6 +236,16 @@ fn compare(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>
     if before == after || before.as_str() == Some(MASKED) || after.as_str() == Some(MASKED) {
         return;
     }
+    if secret(path) {
+        // That a secret changed is shown, never the secret.
+        let hidden = |v: &Value| (!empty(v)).then(|| "(secret)".to_owned());
+        out.push(FieldChange {
+            field: path.to_owned(),
+            before: hidden(before),
+            after: hidden(after),
+        });
+        return;
+    }
     match (before, after) {
         (Value::Object(old), Value::Object(new)) => {
             let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
@@ -227,7 +258,14 @@ fn compare(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>
                         if o.is_none_or(empty) && n.is_none_or(empty) {
                             continue;
                         }
-                        out.push(FieldChange { field, before: o.map(shown), after: n.map(shown) })
+                        let show = |v: &Value| {
+                            if secret(&field) { "(secret)".to_owned() } else { shown(v) }
+                        };
+                        out.push(FieldChange {
+                            field: field.clone(),
+                            before: o.map(show),
+                            after: n.map(show),
+                        })
                     }
                 }
             }
@@ -238,6 +276,16 @@ fn compare(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>
             after: Some(shown(after)),
         }),
     }
+}
+
+/// Whether the field holds a secret: a client's, an identity provider's, a bind credential, a
+/// mail server's password, a key.
+fn secret(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or(path).to_ascii_lowercase();
+    ["secret", "clientsecret", "password", "bindcredential", "privatekey", "client.secret.rotated"]
+        .iter()
+        .any(|name| last == *name)
+        || last.ends_with("secret")
 }
 
 fn empty(value: &Value) -> bool {

@@ -7,19 +7,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::archive::{BackupError, BackupReader, Record};
 use super::diff::{KindDiff, Named, diff_named, realm_kinds, users_by_name};
 use super::keys::KeyRing;
+use super::users::UserPager;
 use crate::keycloak::{KeycloakAdmin, KeycloakError};
-
-/// Users read per page from the live realm.
-const USERS_PAGE: u32 = 100;
-/// Users whose groups, roles and links are read at once.
-const USERS_AT_ONCE: usize = 8;
 
 /// A realm and its users.
 #[derive(Clone, Debug, Default)]
@@ -74,22 +69,9 @@ impl Snapshot {
         let export = kc.partial_export(realm).await?;
         let user_profile = Some(kc.user_profile_json(realm).await?);
         let mut users = Named::new();
-        let mut first = 0;
-        loop {
-            let page = kc.users_full(realm, first, USERS_PAGE).await?;
-            let full = page.len() as u32 == USERS_PAGE;
-            let exported: Vec<Value> = futures::stream::iter(page)
-                .map(|user| kc.exported_user(realm, user))
-                .buffered(USERS_AT_ONCE)
-                .collect::<Vec<_>>()
-                .await
-                .into_iter()
-                .collect::<Result<_, _>>()?;
-            users.extend(users_by_name(&exported));
-            if !full {
-                break;
-            }
-            first += USERS_PAGE;
+        let mut pager = UserPager::new(kc, realm, UserPager::service_clients(&export));
+        while let Some(batch) = pager.next_batch().await? {
+            users.extend(users_by_name(&batch));
         }
         Ok(Snapshot { realm: export, user_profile, users })
     }
@@ -107,15 +89,23 @@ impl Snapshot {
             .collect();
         kinds.insert("users".to_owned(), diff_named(&self.users, &other.users));
         if let (Some(mine), Some(theirs)) = (&self.user_profile, &other.user_profile) {
-            let by_name = |profile: &Value| -> Named {
-                profile["attributes"]
+            // Attributes by name, and the rest of the profile (groups, the unmanaged-attribute
+            // policy) as one thing.
+            let split = |profile: &Value| -> Named {
+                let mut parts: Named = profile["attributes"]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .filter_map(|a| Some((a.get("name")?.as_str()?.to_owned(), a.clone())))
-                    .collect()
+                    .collect();
+                let mut rest = profile.clone();
+                if let Some(map) = rest.as_object_mut() {
+                    map.remove("attributes");
+                }
+                parts.insert("(the profile's groups and policy)".to_owned(), rest);
+                parts
             };
-            kinds.insert("user_profile".to_owned(), diff_named(&by_name(mine), &by_name(theirs)));
+            kinds.insert("user_profile".to_owned(), diff_named(&split(mine), &split(theirs)));
         }
         RealmDiff { kinds }
     }

@@ -50,9 +50,11 @@ impl Vault {
         &self.directory
     }
 
-    /// The file of a tenant's backup.
+    /// The file of a tenant's backup. The tenant's folder keeps letters, digits, `-`, `_` and
+    /// `.` and writes any other byte as `%XX`, so that no realm name reaches outside the backup
+    /// directory and two names never share a folder.
     pub fn path(&self, tenant: &str, id: &str) -> PathBuf {
-        self.directory.join(tenant).join(format!("{id}.ctb"))
+        self.directory.join(folder(tenant)).join(format!("{}.ctb", folder(id)))
     }
 
     /// The environment variable that may hold a tenant's keys.
@@ -99,4 +101,44 @@ impl Vault {
 fn inside(path: &Path, directory: &Path) -> bool {
     let resolve = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_owned());
     resolve(path).starts_with(resolve(directory))
+}
+
+/// A name made safe as one path segment.
+fn folder(name: &str) -> String {
+    let mut safe = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => safe.push(byte as char),
+            b'.' if !name.chars().all(|c| c == '.') => safe.push('.'),
+            other => safe.push_str(&format!("%{other:02X}")),
+        }
+    }
+    if safe.is_empty() { "%".to_owned() } else { safe }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Vault, folder};
+
+    #[test]
+    fn no_realm_name_reaches_outside_the_backup_directory() {
+        let vault = Vault::new("/backups".into(), None).unwrap();
+        assert_eq!(vault.path("acme", "b1").to_str(), Some("/backups/acme/b1.ctb"));
+        for name in ["..", ".", "../etc", "a/b", "a\\b", ""] {
+            let path = vault.path(name, "b1");
+            assert!(
+                path.starts_with("/backups") && path.components().count() == 4,
+                "{name}: {path:?}"
+            );
+            assert!(!path.to_string_lossy().contains("/../"), "{name}: {path:?}");
+        }
+        assert_ne!(folder("a/b"), folder("a%2Fb"), "two names never share a folder");
+        assert_eq!(folder("acme.eu"), "acme.eu");
+    }
+
+    #[test]
+    fn a_key_directory_inside_the_backup_directory_is_refused() {
+        assert!(Vault::new("/backups".into(), Some("/backups/keys".into())).is_err());
+        assert!(Vault::new("/backups".into(), Some("/keys".into())).is_ok());
+    }
 }

@@ -34,10 +34,10 @@ async fn a_backup_moves_from_running_to_complete_once_and_keeps_its_manifest() {
 #[tokio::test]
 async fn a_backup_whose_lease_ran_out_is_failed_by_the_sweep_and_only_that_one() {
     each_store(async |store| {
-        let tenant = fresh_id();
+        let (tenant, other) = (fresh_id(), fresh_id());
         let (stale, alive) = (fresh_id(), fresh_id());
         store.start_backup(&stale, &tenant, "schedule", "gone", -1).await.unwrap();
-        store.start_backup(&alive, &tenant, "schedule", "here", 60_000).await.unwrap();
+        store.start_backup(&alive, &other, "schedule", "here", 60_000).await.unwrap();
 
         let failed = store.fail_abandoned_backups().await.unwrap();
         assert!(failed.contains(&stale) && !failed.contains(&alive), "{failed:?}");
@@ -46,10 +46,24 @@ async fn a_backup_whose_lease_ran_out_is_failed_by_the_sweep_and_only_that_one()
         assert!(record.error.unwrap().contains("stopped"));
         assert!(!store.complete_backup(&stale, "{}", 1, 1).await.unwrap(), "never complete after");
 
+        assert_eq!(store.backup(&alive).await.unwrap().unwrap().state, "running");
         let listed = store.backups(&tenant, 10).await.unwrap();
-        assert_eq!(listed.len(), 2);
+        assert_eq!(listed.len(), 1);
         store.delete_backup(&stale).await.unwrap();
-        assert_eq!(store.backups(&tenant, 10).await.unwrap().len(), 1);
+        assert!(store.backups(&tenant, 10).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_tenant_has_at_most_one_running_backup() {
+    each_store(async |store| {
+        let tenant = fresh_id();
+        let (first, second) = (fresh_id(), fresh_id());
+        store.start_backup(&first, &tenant, "a", "x", 60_000).await.unwrap();
+        assert!(store.start_backup(&second, &tenant, "b", "y", 60_000).await.is_err());
+        store.fail_backup(&first, "stopped").await.unwrap();
+        store.start_backup(&second, &tenant, "b", "y", 60_000).await.unwrap();
     })
     .await;
 }
