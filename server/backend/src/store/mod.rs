@@ -7,6 +7,7 @@
 mod audit;
 mod backups;
 mod lease;
+mod notices;
 mod request_records;
 mod request_runs;
 mod request_steps;
@@ -24,11 +25,12 @@ use sqlx::{AnyPool, PgPool, SqlitePool};
 pub use audit::{AuditEntry, AuditRecord, Outcome};
 pub use backups::BackupRecord;
 pub use lease::Lease;
+pub use notices::NoticeRecord;
 pub use request_records::{
     HistoryRecord, Move, NewRequest, NewRow, NewStep, RequestFilter, RequestRecord, RowRecord,
     StepCounts, StepRecord,
 };
-pub use request_steps::{NoticeRecord, RowEnding};
+pub use request_steps::RowEnding;
 pub use sessions::SessionBackend;
 pub use tenant_config::TemplateRecord;
 
