@@ -23,9 +23,13 @@ pub mod file;
 #[cfg(feature = "ssr")]
 pub mod lookups;
 #[cfg(feature = "ssr")]
+pub mod plan;
+#[cfg(feature = "ssr")]
 pub mod read;
 #[cfg(feature = "ssr")]
 pub mod run;
+#[cfg(feature = "ssr")]
+mod trail;
 
 /// How many requests a page of a list shows.
 pub const LIST_SIZE: u32 = 25;

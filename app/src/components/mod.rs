@@ -5,6 +5,7 @@ pub mod error_panel;
 pub mod format;
 pub mod layout;
 pub mod nav;
+pub mod reload;
 pub mod role_picker;
 pub mod tenant_switcher;
 pub mod user_menu;

@@ -4,10 +4,7 @@
 
 mod compare;
 
-use std::time::Duration;
-
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use rust_i18n::t;
 
 use super::ForbiddenPanel;
@@ -18,6 +15,7 @@ use crate::api::backups::{
 use crate::components::current_tenant;
 use crate::components::error_panel::{ErrorPanel, or_error_panel};
 use crate::components::format::date_time;
+use crate::components::reload::{reload_after, reload_while};
 use crate::policy::Action;
 use crate::shell::RightsResource;
 
@@ -43,7 +41,17 @@ pub fn BackupsPage() -> impl IntoView {
     reload_after(start, tick);
     reload_after(schedule, tick);
     let page = Resource::new(move || (tenant.get(), tick.get()), move |(t, _)| load(rights, t));
-    poll_while_running(page, tick);
+    reload_while(
+        move || {
+            page.with(|view| match view {
+                Some(Ok(BackupsView::Held { overview: Ok(overview), .. })) => {
+                    overview.backups.iter().any(|b| b.state == "running")
+                }
+                _ => false,
+            })
+        },
+        tick,
+    );
 
     view! {
         <Transition fallback=|| {
@@ -77,47 +85,6 @@ async fn load(rights: RightsResource, tenant: Option<String>) -> Result<BackupsV
     };
     let overview = list_backups(held.tenant.clone()).await;
     Ok(BackupsView::Held { tenant: held.tenant, overview })
-}
-
-fn reload_after<S>(action: ServerAction<S>, tick: RwSignal<u32>)
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            tick.update(|n| *n += 1);
-        }
-    });
-}
-
-/// Reloads every two seconds while a backup runs, unless the person is in a form.
-fn poll_while_running(page: Resource<Result<BackupsView, AppError>>, tick: RwSignal<u32>) {
-    let running = Memo::new(move |_| {
-        page.with(|view| match view {
-            Some(Ok(BackupsView::Held { overview: Ok(overview), .. })) => {
-                overview.backups.iter().any(|b| b.state == "running")
-            }
-            _ => false,
-        })
-    });
-    Effect::new(move |_| {
-        if !running.get() {
-            return;
-        }
-        let reload = move || {
-            let typing = document()
-                .active_element()
-                .and_then(|element| element.closest("form").ok().flatten())
-                .is_some();
-            if !typing {
-                tick.update(|n| *n += 1);
-            }
-        };
-        if let Ok(handle) = set_interval_with_handle(reload, Duration::from_secs(2)) {
-            on_cleanup(move || handle.clear());
-        }
-    });
 }
 
 #[component]

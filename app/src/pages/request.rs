@@ -10,8 +10,6 @@ mod report;
 mod spec;
 mod steps;
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -27,6 +25,7 @@ use crate::api::requests::{
 use crate::api::templates::list_templates;
 use crate::components::current_tenant;
 use crate::components::error_panel::{ErrorPanel, or_error_panel};
+use crate::components::reload::reload_while;
 use crate::policy::{Action, TenantRights};
 use crate::shell::RightsResource;
 use crate::workflow::{RequestSpec, RequestState};
@@ -120,7 +119,17 @@ pub fn RequestPage() -> impl IntoView {
         },
         move |(tenant, id, steps, _, _)| load(rights, tenant, id, steps),
     );
-    poll_while_running(page, tick);
+    reload_while(
+        move || {
+            page.with(|view| match view {
+                Some(Ok(RequestView::Held { detail: Ok(detail), .. })) => {
+                    matches!(detail.summary.state, RequestState::Approved | RequestState::Running)
+                }
+                _ => false,
+            })
+        },
+        tick,
+    );
 
     view! {
         <Notice notice />
@@ -175,37 +184,6 @@ async fn load(
 fn is_import_draft(detail: &RequestDetail) -> bool {
     detail.summary.state == RequestState::Draft
         && matches!(&detail.spec, RequestSpec::Onboard { file_name: Some(_), .. })
-}
-
-/// Reloads the page every two seconds while the request is approved or running; only in the
-/// browser, where effects run. A tick is skipped while the person is in one of the page's
-/// forms, so that the reload does not wipe what they are typing.
-fn poll_while_running(page: Resource<Result<RequestView, AppError>>, tick: RwSignal<u32>) {
-    let running = Memo::new(move |_| {
-        page.with(|view| match view {
-            Some(Ok(RequestView::Held { detail: Ok(detail), .. })) => {
-                matches!(detail.summary.state, RequestState::Approved | RequestState::Running)
-            }
-            _ => false,
-        })
-    });
-    Effect::new(move |_| {
-        if !running.get() {
-            return;
-        }
-        let reload = move || {
-            let typing = document()
-                .active_element()
-                .and_then(|element| element.closest("form").ok().flatten())
-                .is_some();
-            if !typing {
-                tick.update(|n| *n += 1);
-            }
-        };
-        if let Ok(handle) = set_interval_with_handle(reload, Duration::from_secs(2)) {
-            on_cleanup(move || handle.clear());
-        }
-    });
 }
 
 /// The last action's result, announced to screen readers.

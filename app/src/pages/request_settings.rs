@@ -7,7 +7,6 @@ mod policy;
 mod templates;
 
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use rust_i18n::t;
 
 use super::ForbiddenPanel;
@@ -17,6 +16,7 @@ use crate::api::templates::{
 };
 use crate::components::current_tenant;
 use crate::components::error_panel::or_error_panel;
+use crate::components::reload::reload_after;
 use crate::policy::{Action, TenantRights};
 use crate::shell::RightsResource;
 use crate::workflow::{Template, WorkflowPolicy};
@@ -84,19 +84,6 @@ pub fn RequestSettingsPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// Reloads the page's data each time `action` succeeds; a refusal keeps the forms as they are.
-fn reload_after<S>(action: ServerAction<S>, changed: RwSignal<u32>)
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            changed.update(|n| *n += 1);
-        }
-    });
 }
 
 async fn load(rights: RightsResource, tenant: Option<String>) -> Result<SettingsView, AppError> {

@@ -19,8 +19,9 @@ use super::{FileFacts, ImportPreview, ImportReport, PREVIEW_ROWS, PROBLEMS_SHOWN
 use crate::api::lifecycle::create::representation;
 use crate::api::requests::Filed;
 use crate::api::requests::decide::{load, unavailable};
-use crate::api::requests::file::{onboard_steps, store_request, template_access};
+use crate::api::requests::file::{store_request, template_access};
 use crate::api::requests::lookups::{approval_of, load_policy, resolve_access, taken};
+use crate::api::requests::plan::onboard_steps;
 use crate::policy::Action;
 use crate::ssr::{Caller, Identity, ServerContext, authorize, context, fail, from_keycloak};
 use crate::workflow::{AccessItem, Credential, Person, RequestSpec, RequestState};

@@ -13,14 +13,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use cloudtrust_backend::keycloak::KeycloakError;
-use cloudtrust_backend::store::{
-    AuditEntry, Move, Outcome, RequestRecord, RowEnding, StepRecord, Store,
-};
+use cloudtrust_backend::store::{AuditEntry, Move, Outcome, RequestRecord, RowEnding, StepRecord};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use tracing::{error, info, warn};
 
 use super::execute::execute;
+use super::trail::{record_row, row_audit};
 use crate::ssr::{ServerContext, explain_keycloak};
 use crate::workflow::{StepAction, StepSubject};
 
@@ -34,7 +33,7 @@ const CHUNK_ROWS: i64 = 200;
 /// whose answer names each user) would cut the calls.
 const CONCURRENT_ROWS: usize = 4;
 /// Who the runner is in histories and the audit trail.
-const SYSTEM: &str = "system";
+pub(super) const SYSTEM: &str = "system";
 
 /// How one row's run ended.
 enum RowEnd {
@@ -324,53 +323,6 @@ async fn finish(
     }
     info!(request = request.id, state = to, done = counts.done, "request run ended");
     Ok(())
-}
-
-/// One audit record per row run: who asked, who approved, and what ran.
-async fn record_row(
-    store: &Store,
-    request: &RequestRecord,
-    row: i64,
-    user: Option<&str>,
-    ran: &[Value],
-    outcome: Outcome,
-) {
-    let Some(entry) = row_audit(request, row, user, ran, outcome) else { return };
-    if let Err(err) = store.append_audit(&entry).await {
-        error!(%err, request = request.id, "could not record a request's steps in the audit trail");
-    }
-}
-
-/// The audit record of what a row ran, with who asked and who approved; none when nothing ran.
-fn row_audit(
-    request: &RequestRecord,
-    row: i64,
-    user: Option<&str>,
-    ran: &[Value],
-    outcome: Outcome,
-) -> Option<AuditEntry> {
-    if ran.is_empty() {
-        return None;
-    }
-    Some(AuditEntry {
-        request_id: format!("request:{}", request.id),
-        actor_id: SYSTEM.to_owned(),
-        actor_username: SYSTEM.to_owned(),
-        tenant: Some(request.tenant.clone()),
-        action: format!("request.{}.run", request.kind),
-        target: user.map(str::to_owned),
-        outcome,
-        detail: Some(
-            json!({
-                "request": request.id,
-                "row": row,
-                "requester": request.requester_username,
-                "approver": request.approver_username,
-                "steps": ran,
-            })
-            .to_string(),
-        ),
-    })
 }
 
 fn now_ms() -> i64 {

@@ -1,4 +1,5 @@
-use super::{AccessItem, Credential, Person, RequestSpec, StepAction};
+use super::{AccessItem, Credential, Person, RequestSpec};
+use crate::workflow::StepAction;
 
 fn group(path: &str, privileged: bool) -> AccessItem {
     AccessItem::Group { id: format!("id-{path}"), path: path.to_owned(), privileged }

@@ -8,6 +8,7 @@ mod audit;
 mod backups;
 mod lease;
 mod notices;
+mod request_history;
 mod request_records;
 mod request_runs;
 mod request_steps;

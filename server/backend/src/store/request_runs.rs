@@ -4,8 +4,9 @@
 
 use sqlx::Row;
 
+use super::request_history::insert_history;
 use super::request_records::{Move, RequestRecord};
-use super::requests::{LIST_COLUMNS, insert_history, request_from_row};
+use super::requests::{LIST_COLUMNS, request_from_row};
 use super::{Store, StoreError, now_ms};
 
 impl Store {

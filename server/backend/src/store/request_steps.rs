@@ -193,8 +193,15 @@ impl Store {
             return Ok(false);
         }
         reset_failed(&mut tx, request_id).await?;
-        super::requests::insert_history(&mut tx, request_id, now, by, Some("failed"), "approved")
-            .await?;
+        super::request_history::insert_history(
+            &mut tx,
+            request_id,
+            now,
+            by,
+            Some("failed"),
+            "approved",
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -81,6 +81,13 @@ async fn a_backup_holds_every_user_and_group_and_the_clients_real_secrets() {
     let now = kc.count_users(ACME, &UserQuery::default()).await.unwrap() as i64;
     assert!((users.len() as i64 - now).abs() <= 20, "{} users kept, {now} now", users.len());
     assert_eq!(manifest.counts["users"], users.len() as u64);
+    let kept: std::collections::HashSet<&str> =
+        users.iter().filter_map(|u| u["username"].as_str()).collect();
+    let missing: Vec<String> = super::demo_usernames(|_| true)
+        .into_iter()
+        .filter(|u| !kept.contains(u.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "demo users not backed up: {missing:?}");
     assert_eq!(row["users_done"], users.len() as u64, "{row}");
     assert!(manifest.not_included.iter().any(|n| n.contains("Passwords")), "{manifest:?}");
 

@@ -39,7 +39,8 @@ async fn an_import_with_good_and_bad_rows_creates_the_good_ones_and_says_why_of_
     let (one, two) = (unique_name(), unique_name());
     let _cleanup = (Throwaway::by_name(&state, &one), Throwaway::by_name(&state, &two));
     let csv = format!(
-        "\u{feff}Login;E-mail;Given name;Surname;department;jobTitle;employeeNumber;costCenter;groups\r\n\
+        "\u{feff}Login;E-mail;Given name;Surname;department;jobTitle;employeeNumber;\
+         costCenter;groups\r\n\
          {one};{one}@acme.example;Ann;Lee;Legal;\"Counsel; EMEA\";T-1;CC-1;/Legal\r\n\
          {two};{two}@acme.example;Bo;Ng;Sales;Rep;T-2;CC-2;\r\n\
          {one};again@acme.example;Ann;Lee;Legal;Counsel;T-3;CC-3;\r\n\

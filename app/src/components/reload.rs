@@ -1,0 +1,46 @@
+//! Reloading a page's data: after a write succeeds, and every two seconds while something on
+//! it is still moving (a request running, a backup being taken). The timer lives only in the
+//! browser, where effects run, and skips a beat while the person is typing in one of the
+//! page's forms, so that a reload does not wipe what they wrote.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use crate::AppError;
+
+/// Bumps `tick` each time `action` succeeds; a refusal leaves the page as it is.
+pub fn reload_after<S>(action: ServerAction<S>, tick: RwSignal<u32>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            tick.update(|n| *n += 1);
+        }
+    });
+}
+
+/// Bumps `tick` every two seconds while `moving` holds.
+pub fn reload_while(moving: impl Fn() -> bool + Send + Sync + 'static, tick: RwSignal<u32>) {
+    let moving = Memo::new(move |_| moving());
+    Effect::new(move |_| {
+        if !moving.get() {
+            return;
+        }
+        let reload = move || {
+            let typing = document()
+                .active_element()
+                .and_then(|element| element.closest("form").ok().flatten())
+                .is_some();
+            if !typing {
+                tick.update(|n| *n += 1);
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(reload, Duration::from_secs(2)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+}
