@@ -8,7 +8,7 @@
 //! - [`collect`]: the reads from Keycloak a backup is made of;
 //! - [`diff`]: what differs between two snapshots, per kind and field;
 //! - [`export_file`]: realm exports made elsewhere, read and checked;
-//! - [`restore_plan`]: a backup made fit to be created as a new realm (pure);
+//! - [`restore`]: a backup put back, into a new realm or the live one, after a dry run;
 //! - [`users`]: every user once, service accounts included, while Keycloak runs;
 //! - [`snapshot`]: a realm held whole to be compared (from a backup, live, or an export);
 //! - [`vault`]: where backups and keys are kept.
@@ -19,7 +19,7 @@ pub mod diff;
 pub mod export_file;
 pub mod keys;
 pub mod manifest;
-pub mod restore_plan;
+pub mod restore;
 pub mod retention;
 pub mod sealed;
 pub mod snapshot;
@@ -39,6 +39,3 @@ mod tests;
 
 #[cfg(test)]
 mod diff_tests;
-
-#[cfg(test)]
-mod restore_tests;

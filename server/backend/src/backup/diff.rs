@@ -139,13 +139,29 @@ pub fn realm_kinds(realm: &Value) -> BTreeMap<&'static str, Named> {
     if let Some(types) = realm["components"].as_object() {
         for (provider_type, list) in types {
             let short = provider_type.rsplit('.').next().unwrap_or(provider_type);
-            for (name, component) in by(list, "name") {
+            for (name, component) in by_name_and_sub_type(list) {
                 components.insert(format!("{short}/{name}"), component);
             }
         }
     }
     kinds.insert("components", components);
     kinds
+}
+
+/// Components by name, and by sub-type where they have one: the client registration policies
+/// come in pairs of one name, one for anonymous and one for authenticated registration.
+fn by_name_and_sub_type(list: &Value) -> Named {
+    let items = list.as_array().into_iter().flatten();
+    items
+        .filter_map(|item| {
+            let name = item.get("name")?.as_str()?;
+            let key = match item.get("subType").and_then(Value::as_str) {
+                Some(sub) if !sub.is_empty() => format!("{sub}/{name}"),
+                _ => name.to_owned(),
+            };
+            Some((key, item.clone()))
+        })
+        .collect()
 }
 
 /// Users by username.

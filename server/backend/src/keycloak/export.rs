@@ -102,7 +102,11 @@ impl KeycloakAdmin {
     }
 
     /// Every group path of a user, page by page.
-    async fn user_group_paths(&self, realm: &str, id: &str) -> Result<Vec<String>, KeycloakError> {
+    pub(crate) async fn user_group_paths(
+        &self,
+        realm: &str,
+        id: &str,
+    ) -> Result<Vec<String>, KeycloakError> {
         let mut paths = Vec::new();
         let mut first = 0;
         loop {

@@ -16,6 +16,7 @@ mod activity;
 mod credentials;
 mod fixtures;
 mod group_roles;
+mod restore;
 mod scale;
 mod users;
 

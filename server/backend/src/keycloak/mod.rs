@@ -7,7 +7,8 @@
 //! module except as the typed values below.
 //!
 //! The calls are grouped by what they touch: users, their credentials and lockout, groups,
-//! roles, clients, sessions, consents and links, events, the user profile.
+//! roles, clients, sessions, consents and links, events, the user profile, and the reads and
+//! writes of backups and restores.
 
 mod client;
 mod clients;
@@ -18,6 +19,7 @@ mod export;
 mod grants;
 mod group_roles;
 mod groups;
+mod import;
 mod lockout;
 mod profile;
 mod realms;
@@ -31,6 +33,7 @@ mod users;
 pub use client::{KeycloakAdmin, KeycloakSettings};
 pub use error::{FieldError, KeycloakError};
 pub use group_roles::{GroupDetail, HeldRole};
+pub use import::{IfExists, ImportAnswer, ImportResult};
 pub use types::{
     BruteForceStatus, ClientBrief, ClientRoleMappings, Consent, CredentialBrief, EventBrief,
     EventsConfig, FederatedIdentity, GroupBrief, ProfileAttribute, ProfileGroup,

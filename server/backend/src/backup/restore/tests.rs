@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::collect::MASKED;
-use super::export_file::realms_in;
-use super::restore_plan::{prepare_realm, prepare_user};
+use super::prepare::{prepare_realm, prepare_user};
+use crate::backup::collect::MASKED;
+use crate::backup::export_file::realms_in;
 use crate::shared_data;
 
 /// Whether `key` appears at any depth of `value`.

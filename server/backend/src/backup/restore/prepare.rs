@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::collect::MASKED;
+use crate::backup::collect::MASKED;
 
 /// Keys that hold an id Keycloak makes (or a reference to one) and that a new realm must not
 /// reuse: the database keys are unique across realms.
@@ -66,7 +66,8 @@ pub fn prepare_realm(realm: &Value, new_name: &str) -> PreparedRealm {
 }
 
 /// A user ready to be imported into the new realm: without its id and credentials, and made
-/// to set a new password at the next sign-in (the backup holds no password).
+/// to set a new password at the next sign-in (the backup holds no password), unless it is a
+/// service account.
 pub fn prepare_user(user: &Value) -> Value {
     let mut user = user.clone();
     if let Some(map) = user.as_object_mut() {
@@ -74,7 +75,9 @@ pub fn prepare_user(user: &Value) -> Value {
         map.remove("federationLink");
         let mut actions: Vec<Value> =
             map.get("requiredActions").and_then(Value::as_array).cloned().unwrap_or_default();
-        if !actions.iter().any(|a| a == "UPDATE_PASSWORD") {
+        // A service account signs in with its client's secret, never with a password.
+        let service_account = map.contains_key("serviceAccountClientId");
+        if !service_account && !actions.iter().any(|a| a == "UPDATE_PASSWORD") {
             actions.push(Value::String("UPDATE_PASSWORD".into()));
         }
         map.insert("requiredActions".into(), Value::Array(actions));
@@ -84,7 +87,7 @@ pub fn prepare_user(user: &Value) -> Value {
 }
 
 /// Removes every id key, at every depth.
-fn drop_ids(value: &mut Value) {
+pub(crate) fn drop_ids(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for key in IDS {
@@ -99,7 +102,7 @@ fn drop_ids(value: &mut Value) {
 
 /// Removes every masked value left, at every depth (a component's config holds lists of
 /// strings); returns how many.
-fn drop_masked(value: &mut Value) -> usize {
+pub(crate) fn drop_masked(value: &mut Value) -> usize {
     match value {
         Value::Object(map) => {
             let masked: Vec<String> =

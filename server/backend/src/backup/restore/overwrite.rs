@@ -1,0 +1,457 @@
+//! Updates in place. Keycloak's partial import overwrites by deleting and re-creating: a client
+//! comes back with new ids (its service account and every role mapping to its roles gone), a
+//! group without its members, a user without its password and second factors. So a conflict
+//! to overwrite is written onto the thing that exists, found by its name, keeping its id.
+
+use std::collections::{BTreeSet, HashMap};
+
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+
+use super::StepReport;
+use super::prepare::drop_masked;
+use crate::backup::diff::{Named, realm_kinds};
+use crate::backup::snapshot::Snapshot;
+use crate::keycloak::{KeycloakAdmin, KeycloakError};
+
+/// The fields of a user a restore puts back (the rest are Keycloak's own, or its credentials).
+const USER_FIELDS: [&str; 7] =
+    ["firstName", "lastName", "email", "emailVerified", "enabled", "attributes", "requiredActions"];
+
+/// Finds things of the target realm by name, each asked once.
+pub struct Lookup<'a> {
+    kc: &'a KeycloakAdmin,
+    realm: &'a str,
+    clients: HashMap<String, Option<String>>,
+    scopes: Option<HashMap<String, String>>,
+    realm_roles: HashMap<String, Option<Value>>,
+    client_roles: HashMap<(String, String), Option<Value>>,
+}
+
+impl<'a> Lookup<'a> {
+    /// Lookups in `realm`.
+    pub fn new(kc: &'a KeycloakAdmin, realm: &'a str) -> Lookup<'a> {
+        Lookup {
+            kc,
+            realm,
+            clients: HashMap::new(),
+            scopes: None,
+            realm_roles: HashMap::new(),
+            client_roles: HashMap::new(),
+        }
+    }
+
+    async fn read(
+        &self,
+        segments: &[&str],
+        query: &[(&str, &str)],
+    ) -> Result<Value, KeycloakError> {
+        self.kc.read_json(self.realm, segments, query).await
+    }
+
+    /// What may be missing: `None` for a 404.
+    async fn maybe(&self, segments: &[&str]) -> Result<Option<Value>, KeycloakError> {
+        match self.read(segments, &[]).await {
+            Ok(value) => Ok(Some(value)),
+            Err(KeycloakError::NotFound { .. }) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// A client's internal id, by `clientId`.
+    pub async fn client(&mut self, client_id: &str) -> Result<Option<String>, KeycloakError> {
+        if let Some(known) = self.clients.get(client_id) {
+            return Ok(known.clone());
+        }
+        let found = self.read(&["clients"], &[("clientId", client_id)]).await?;
+        let id = found.as_array().into_iter().flatten().find(|c| c["clientId"] == client_id);
+        let id = id.and_then(|c| c["id"].as_str()).map(str::to_owned);
+        self.clients.insert(client_id.to_owned(), id.clone());
+        Ok(id)
+    }
+
+    /// A client scope's id, by name.
+    pub async fn client_scope(&mut self, name: &str) -> Result<Option<String>, KeycloakError> {
+        if self.scopes.is_none() {
+            let all = self.read(&["client-scopes"], &[]).await?;
+            let by_name = all.as_array().into_iter().flatten().filter_map(|s| {
+                Some((s["name"].as_str()?.to_owned(), s["id"].as_str()?.to_owned()))
+            });
+            self.scopes = Some(by_name.collect());
+        }
+        Ok(self.scopes.as_ref().and_then(|s| s.get(name).cloned()))
+    }
+
+    /// A group's id, by path (never remembered: a restore creates groups).
+    pub async fn group(&self, path: &str) -> Result<Option<String>, KeycloakError> {
+        let mut segments = vec!["group-by-path"];
+        segments.extend(path.trim_start_matches('/').split('/'));
+        Ok(self.maybe(&segments).await?.and_then(|g| g["id"].as_str().map(str::to_owned)))
+    }
+
+    /// A user's id, by username.
+    pub async fn user(&self, username: &str) -> Result<Option<String>, KeycloakError> {
+        let found = self.read(&["users"], &[("username", username), ("exact", "true")]).await?;
+        let user = found.as_array().into_iter().flatten().find(|u| u["username"] == username);
+        Ok(user.and_then(|u| u["id"].as_str()).map(str::to_owned))
+    }
+
+    async fn realm_role(&mut self, name: &str) -> Result<Option<Value>, KeycloakError> {
+        if !self.realm_roles.contains_key(name) {
+            let role = self.maybe(&["roles", name]).await?;
+            self.realm_roles.insert(name.to_owned(), role);
+        }
+        Ok(self.realm_roles[name].clone())
+    }
+
+    async fn client_role(
+        &mut self,
+        uuid: &str,
+        name: &str,
+    ) -> Result<Option<Value>, KeycloakError> {
+        let key = (uuid.to_owned(), name.to_owned());
+        if !self.client_roles.contains_key(&key) {
+            let role = self.maybe(&["clients", uuid, "roles", name]).await?;
+            self.client_roles.insert(key.clone(), role);
+        }
+        Ok(self.client_roles[&key].clone())
+    }
+}
+
+/// Creates the group at `path` under its parent, with its attributes and roles; false when it
+/// exists already or its parent is missing (noted).
+pub async fn create_sub_group(
+    lookup: &mut Lookup<'_>,
+    groups: &Named,
+    path: &str,
+    notes: &mut Vec<String>,
+) -> Result<bool, KeycloakError> {
+    let (Some(group), Some((parent, _))) = (groups.get(path), path.rsplit_once('/')) else {
+        return Ok(false);
+    };
+    if lookup.group(path).await?.is_some() {
+        return Ok(false);
+    }
+    let Some(parent_id) = lookup.group(parent).await? else {
+        notes.push(format!("The group {path} was not created: its parent {parent} is missing."));
+        return Ok(false);
+    };
+    let body = json!({ "name": group["name"], "attributes": group["attributes"] });
+    let (kc, realm) = (lookup.kc, lookup.realm);
+    kc.write_json(Method::POST, realm, &["groups", &parent_id, "children"], &body).await?;
+    if let Some(id) = lookup.group(path).await? {
+        roles(lookup, &["groups", &id], group, true, notes).await?;
+    }
+    Ok(true)
+}
+
+/// Gives `owner` (`["users", id]` or `["groups", id]`) the realm and client roles `wanted`
+/// names (`realmRoles`, `clientRoles`); unless `additive`, takes away the others. True when
+/// anything changed.
+pub async fn roles(
+    lookup: &mut Lookup<'_>,
+    owner: &[&str],
+    wanted: &Value,
+    additive: bool,
+    notes: &mut Vec<String>,
+) -> Result<bool, KeycloakError> {
+    let (kc, realm) = (lookup.kc, lookup.realm);
+    let path = |tail: &[&str]| -> Vec<String> {
+        owner.iter().chain(tail).map(|s| (*s).to_owned()).collect()
+    };
+    let current = lookup.read(&[owner, &["role-mappings"]].concat(), &[]).await?;
+    let mut changed = false;
+
+    let names = |list: &Value| -> BTreeSet<String> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.as_str().map(str::to_owned))
+            .collect()
+    };
+    let held = |list: &Value| -> Vec<Value> { list.as_array().cloned().unwrap_or_default() };
+    // Realm roles.
+    let want = names(&wanted["realmRoles"]);
+    let have = held(&current["realmMappings"]);
+    let mut add = Vec::new();
+    for name in want.iter().filter(|n| !have.iter().any(|r| r["name"] == n.as_str())) {
+        match lookup.realm_role(name).await? {
+            Some(role) => add.push(role),
+            None => notes.push(format!("The realm role {name} is not in the realm.")),
+        }
+    }
+    let take: Vec<Value> = if additive {
+        Vec::new()
+    } else {
+        have.into_iter().filter(|r| r["name"].as_str().is_none_or(|n| !want.contains(n))).collect()
+    };
+    let at = path(&["role-mappings", "realm"]);
+    let at: Vec<&str> = at.iter().map(String::as_str).collect();
+    changed |= write_list(kc, realm, &at, add, take).await?;
+
+    // Client roles, client by client.
+    let empty = Map::new();
+    let wanted_clients = wanted["clientRoles"].as_object().unwrap_or(&empty);
+    let held_clients = current["clientMappings"].as_object().unwrap_or(&empty);
+    let clients: BTreeSet<&String> = wanted_clients.keys().chain(held_clients.keys()).collect();
+    for client in clients {
+        let want = wanted_clients.get(client).map(names).unwrap_or_default();
+        if additive && want.is_empty() {
+            continue;
+        }
+        let have = held_clients.get(client).map(|m| held(&m["mappings"])).unwrap_or_default();
+        let uuid = match held_clients.get(client).and_then(|m| m["id"].as_str()) {
+            Some(uuid) => uuid.to_owned(),
+            None => match lookup.client(client).await? {
+                Some(uuid) => uuid,
+                None => {
+                    notes.push(format!(
+                        "The client {client} is not in the realm: its roles were \
+                        not given."
+                    ));
+                    continue;
+                }
+            },
+        };
+        let mut add = Vec::new();
+        for name in want.iter().filter(|n| !have.iter().any(|r| r["name"] == n.as_str())) {
+            match lookup.client_role(&uuid, name).await? {
+                Some(role) => add.push(role),
+                None => notes.push(format!("The role {name} of {client} is not in the realm.")),
+            }
+        }
+        let take: Vec<Value> = if additive {
+            Vec::new()
+        } else {
+            have.into_iter()
+                .filter(|r| r["name"].as_str().is_none_or(|n| !want.contains(n)))
+                .collect()
+        };
+        let at = path(&["role-mappings", "clients", &uuid]);
+        let at: Vec<&str> = at.iter().map(String::as_str).collect();
+        changed |= write_list(kc, realm, &at, add, take).await?;
+    }
+    Ok(changed)
+}
+
+async fn write_list(
+    kc: &KeycloakAdmin,
+    realm: &str,
+    at: &[&str],
+    add: Vec<Value>,
+    take: Vec<Value>,
+) -> Result<bool, KeycloakError> {
+    let changed = !add.is_empty() || !take.is_empty();
+    if !add.is_empty() {
+        kc.write_json(Method::POST, realm, at, &Value::Array(add)).await?;
+    }
+    if !take.is_empty() {
+        kc.write_json(Method::DELETE, realm, at, &Value::Array(take)).await?;
+    }
+    Ok(changed)
+}
+
+/// Overwrites the conflicts of `kind` named `names` with the backup's version.
+pub async fn kind(
+    kc: &KeycloakAdmin,
+    realm: &str,
+    source: &Snapshot,
+    kind: &str,
+    names: &[String],
+) -> Result<StepReport, KeycloakError> {
+    let mut report = StepReport::default();
+    let mut lookup = Lookup::new(kc, realm);
+    let things = if kind == "users" {
+        source.users.clone()
+    } else {
+        realm_kinds(&source.realm).remove(kind).unwrap_or_default()
+    };
+    for name in names {
+        let Some(thing) = things.get(name) else { continue };
+        let done = one(kc, realm, source, kind, name, thing, &mut lookup, &mut report).await;
+        match done {
+            Ok(true) => report.overwritten += 1,
+            Ok(false) => {
+                report.notes.push(format!("{name} was not found in the realm: not overwritten."))
+            }
+            // Keycloak refusing one thing does not stop the others; the check names it.
+            Err(
+                err @ (KeycloakError::Forbidden { .. }
+                | KeycloakError::InvalidInput { .. }
+                | KeycloakError::Conflict { .. }),
+            ) => report.notes.push(format!("{name} could not be overwritten: {err}.")),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(report)
+}
+
+/// Overwrites one thing; false when it is not in the realm.
+#[allow(clippy::too_many_arguments)]
+async fn one(
+    kc: &KeycloakAdmin,
+    realm: &str,
+    source: &Snapshot,
+    kind: &str,
+    name: &str,
+    thing: &Value,
+    lookup: &mut Lookup<'_>,
+    report: &mut StepReport,
+) -> Result<bool, KeycloakError> {
+    let lookup = &mut *lookup;
+    {
+        let done = match kind {
+            "settings" => settings(kc, realm, thing).await.map(|()| true)?,
+            "clients" => client(lookup, name, thing).await?,
+            "client_scopes" => match lookup.client_scope(name).await? {
+                Some(id) => put(kc, realm, &["client-scopes", &id], thing, Some(&id)).await?,
+                None => false,
+            },
+            "realm_roles" => put(kc, realm, &["roles", name], &role_fields(thing), None).await?,
+            "client_roles" => {
+                let Some((client, role)) = name.split_once('/') else { return Ok(false) };
+                match lookup.client(client).await? {
+                    Some(uuid) => {
+                        let at = ["clients", uuid.as_str(), "roles", role];
+                        put(kc, realm, &at, &role_fields(thing), None).await?
+                    }
+                    None => false,
+                }
+            }
+            "groups" => match lookup.group(name).await? {
+                Some(id) => {
+                    let body = json!({ "name": thing["name"], "attributes": thing["attributes"] });
+                    put(kc, realm, &["groups", &id], &body, None).await?;
+                    roles(lookup, &["groups", &id], thing, false, &mut report.notes).await?;
+                    true
+                }
+                None => false,
+            },
+            "identity_providers" => {
+                let mut body = thing.clone();
+                body.as_object_mut().map(|m| m.remove("internalId"));
+                put(kc, realm, &["identity-provider", "instances", name], &body, None).await?
+            }
+            "users" => user(lookup, name, thing, &mut report.notes).await?,
+            "user_profile" => {
+                // Compared attribute by attribute, written whole, once.
+                let Some(profile) = &source.user_profile else { return Ok(true) };
+                if report.overwritten == 0 {
+                    kc.write_json(Method::PUT, realm, &["users", "profile"], profile).await?;
+                }
+                true
+            }
+            _ => false,
+        };
+        Ok(done)
+    }
+}
+
+/// PUTs `body` at `at` (with `id` set when given, and masked values left out so that
+/// Keycloak keeps what it holds); true when written.
+async fn put(
+    kc: &KeycloakAdmin,
+    realm: &str,
+    at: &[&str],
+    body: &Value,
+    id: Option<&str>,
+) -> Result<bool, KeycloakError> {
+    let mut body = body.clone();
+    drop_masked(&mut body);
+    if let (Some(id), Some(map)) = (id, body.as_object_mut()) {
+        map.insert("id".into(), Value::String(id.to_owned()));
+    }
+    kc.write_json(Method::PUT, realm, at, &body).await?;
+    Ok(true)
+}
+
+fn role_fields(role: &Value) -> Value {
+    json!({ "name": role["name"], "description": role["description"],
+            "attributes": role["attributes"] })
+}
+
+async fn settings(kc: &KeycloakAdmin, realm: &str, settings: &Value) -> Result<(), KeycloakError> {
+    let mut body = settings.clone();
+    if let Some(map) = body.as_object_mut() {
+        for key in ["id", "realm", "defaultRole"] {
+            map.remove(key);
+        }
+    }
+    drop_masked(&mut body);
+    kc.write_json(Method::PUT, realm, &[], &body).await
+}
+
+/// A client with its protocol mappers, by name; its authorization settings stay (see the plan).
+async fn client(
+    lookup: &mut Lookup<'_>,
+    name: &str,
+    client: &Value,
+) -> Result<bool, KeycloakError> {
+    let Some(uuid) = lookup.client(name).await? else { return Ok(false) };
+    let (kc, realm) = (lookup.kc, lookup.realm);
+    let mut body = client.clone();
+    body.as_object_mut().map(|m| m.remove("authorizationSettings"));
+    put(kc, realm, &["clients", &uuid], &body, Some(&uuid)).await?;
+    let models = ["clients", uuid.as_str(), "protocol-mappers", "models"];
+    let live = lookup.read(&models, &[]).await?;
+    let live = live.as_array().cloned().unwrap_or_default();
+    let wanted = client["protocolMappers"].as_array().cloned().unwrap_or_default();
+    for mapper in &wanted {
+        let mut mapper = mapper.clone();
+        match live.iter().find(|m| m["name"] == mapper["name"]).and_then(|m| m["id"].as_str()) {
+            Some(id) => {
+                mapper["id"] = Value::String(id.to_owned());
+                kc.write_json(Method::PUT, realm, &[&models[..], &[id]].concat(), &mapper).await?;
+            }
+            None => {
+                mapper.as_object_mut().map(|m| m.remove("id"));
+                kc.write_json(Method::POST, realm, &models, &mapper).await?;
+            }
+        }
+    }
+    for extra in live.iter().filter(|m| !wanted.iter().any(|w| w["name"] == m["name"])) {
+        let Some(id) = extra["id"].as_str() else { continue };
+        let at = [&models[..], &[id]].concat();
+        kc.write_json(Method::DELETE, realm, &at, &Value::Null).await?;
+    }
+    Ok(true)
+}
+
+/// A user's details, groups and roles, by username; its password and factors stay.
+async fn user(
+    lookup: &mut Lookup<'_>,
+    name: &str,
+    user: &Value,
+    notes: &mut Vec<String>,
+) -> Result<bool, KeycloakError> {
+    let Some(id) = lookup.user(name).await? else { return Ok(false) };
+    let (kc, realm) = (lookup.kc, lookup.realm);
+    let mut body = Map::new();
+    for field in USER_FIELDS {
+        if let Some(value) = user.get(field) {
+            body.insert(field.to_owned(), value.clone());
+        }
+    }
+    body.insert("username".into(), Value::String(name.to_owned()));
+    kc.write_json(Method::PUT, realm, &["users", &id], &Value::Object(body)).await?;
+    let wanted: BTreeSet<String> = user["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g.as_str().map(str::to_owned))
+        .collect();
+    let have: BTreeSet<String> = kc.user_group_paths(realm, &id).await?.into_iter().collect();
+    for path in wanted.difference(&have) {
+        match lookup.group(path).await? {
+            Some(group) => kc.add_user_to_group(realm, &id, &group).await?,
+            None => notes.push(format!("{name}: the group {path} is not in the realm.")),
+        }
+    }
+    for path in have.difference(&wanted) {
+        if let Some(group) = lookup.group(path).await? {
+            kc.remove_user_from_group(realm, &id, &group).await?;
+        }
+    }
+    roles(lookup, &["users", &id], user, false, notes).await?;
+    Ok(true)
+}
