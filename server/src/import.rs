@@ -163,7 +163,7 @@ pub async fn rows_csv(
 
 /// The signed-in identity when it may run `action` on `tenant`; a refusal is logged and
 /// recorded.
-async fn allowed(
+pub(crate) async fn allowed(
     state: &AppState,
     session: &Session,
     headers: &HeaderMap,
@@ -198,7 +198,7 @@ fn refused_upload(status: StatusCode) -> String {
     }
 }
 
-fn audit(
+pub(crate) fn audit(
     headers: &HeaderMap,
     identity: &Identity,
     tenant: &str,
@@ -223,8 +223,8 @@ fn audit(
     }
 }
 
-async fn append(state: &AppState, entry: AuditEntry) {
+pub(crate) async fn append(state: &AppState, entry: AuditEntry) {
     if let Err(err) = state.store.append_audit(&entry).await {
-        error!(%err, "could not record an import in the audit trail");
+        error!(%err, "could not record an upload or download in the audit trail");
     }
 }

@@ -4,6 +4,7 @@
 //! the identity provider cannot be reached, and recovers when it is back.
 
 mod auth;
+mod backups;
 mod config;
 mod export;
 mod health;

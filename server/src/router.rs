@@ -58,6 +58,12 @@ pub fn build(state: Arc<AppState>) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::import::UPLOAD_BODY_LIMIT)),
         )
         .route("/export/t/{tenant}/requests/{id}/rows.csv", get(crate::import::rows_csv))
+        .route(
+            "/backups/t/{tenant}/upload",
+            post(crate::backups::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::backups::EXPORT_BODY_LIMIT)),
+        )
+        .route("/backups/t/{tenant}/{id}/export.json", get(crate::backups::download))
         .with_state(state.clone());
 
     let pages = Router::new()

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppError;
 
 #[cfg(feature = "ssr")]
-mod compare;
+pub(crate) mod compare;
 #[cfg(feature = "ssr")]
 pub mod take;
 

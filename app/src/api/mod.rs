@@ -6,6 +6,7 @@ pub mod import;
 pub mod lifecycle;
 pub mod membership;
 pub mod requests;
+pub mod restores;
 pub mod rights;
 pub mod templates;
 pub mod tenants;

@@ -37,7 +37,7 @@ pub(super) async fn diff(tenant: &str, from: &str, to: &str) -> Result<BackupDif
 }
 
 /// One side: `live` or a complete backup of the tenant.
-async fn side(
+pub(crate) async fn side(
     ctx: &ServerContext,
     tenant: &str,
     which: &str,
@@ -76,7 +76,7 @@ async fn side(
     }
 }
 
-fn summary(kind: String, diff: KindDiff) -> KindChanges {
+pub(crate) fn summary(kind: String, diff: KindDiff) -> KindChanges {
     KindChanges {
         kind,
         added_total: diff.added.len() as u64,

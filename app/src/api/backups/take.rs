@@ -201,12 +201,15 @@ async fn finish(
     }
 }
 
-/// The `backups` job: fails the backups of an instance that stopped, takes the scheduled ones
-/// that are due, and removes what retention lets go of.
+/// The `backups` job: fails the backups of an instance that stopped (and marks its restores
+/// interrupted), takes the scheduled ones that are due, and removes what retention lets go of.
 pub async fn tick(ctx: &ServerContext) -> Result<(), String> {
     let store = &ctx.store;
     for id in store.fail_abandoned_backups().await.map_err(|e| e.to_string())? {
         warn!(backup = id, "a backup was cut off by a stop; marked failed");
+    }
+    for id in store.interrupt_abandoned_restores().await.map_err(|e| e.to_string())? {
+        warn!(restore = id, "a restore was cut off by a stop; it can be run again");
     }
     let now = now_ms();
     for tenant in ctx.tenants.all().await.map_err(|e| e.to_string())?.iter() {

@@ -85,3 +85,42 @@ fn check_realm(realm: &Value, index: usize) -> Result<(), ExportFileError> {
     }
     Ok(())
 }
+
+/// Users written per record when an export is sealed.
+const USERS_PER_RECORD: usize = 500;
+
+/// Seals one realm of an uploaded export as a backup at `path`, so that it is kept encrypted
+/// like the others and can be compared and restored the same way. `manifest` says who
+/// uploaded what; its counts, checksum and key id are filled here.
+pub fn seal_export(
+    realm: &Value,
+    path: &std::path::Path,
+    key: &super::BackupKey,
+    mut manifest: super::Manifest,
+) -> Result<(super::Manifest, u64), super::BackupError> {
+    use super::{BackupWriter, Record};
+    let mut config = realm.clone();
+    let users = config.as_object_mut().and_then(|m| m.remove("users")).unwrap_or_default();
+    let users = match users {
+        Value::Array(users) => users,
+        _ => Vec::new(),
+    };
+    let mut counts = super::collect::configuration_counts(&config);
+    counts.insert("users".to_owned(), users.len() as u64);
+    manifest.counts = counts;
+    let mut writer = BackupWriter::create(path, key)?;
+    let written = (|| {
+        writer.write(&Record::Realm(config))?;
+        for chunk in users.chunks(USERS_PER_RECORD) {
+            writer.write(&Record::Users(chunk.to_vec()))?;
+        }
+        Ok::<(), super::BackupError>(())
+    })();
+    match written {
+        Ok(()) => writer.finish(manifest),
+        Err(err) => {
+            writer.abandon();
+            Err(err)
+        }
+    }
+}

@@ -13,6 +13,7 @@ mod request_records;
 mod request_runs;
 mod request_steps;
 mod requests;
+mod restores;
 mod sessions;
 mod tenant_config;
 
@@ -32,6 +33,7 @@ pub use request_records::{
     StepCounts, StepRecord,
 };
 pub use request_steps::RowEnding;
+pub use restores::RestoreRecord;
 pub use sessions::SessionBackend;
 pub use tenant_config::TemplateRecord;
 
