@@ -226,7 +226,7 @@ impl Config {
 }
 
 /// The setting names the environment may carry (without `CTC_`, lowercase).
-const KNOWN: [&str; 14] = [
+const KNOWN: [&str; 16] = [
     "public_url",
     "database_url",
     "keycloak_url",
@@ -241,6 +241,8 @@ const KNOWN: [&str; 14] = [
     "keycloak_timeout_secs",
     "session_idle_minutes",
     "log_format",
+    "backup_dir",
+    "backup_key_dir",
 ];
 
 /// `CTC_*` variables that name no setting (a typo, most often), for a warning at start.
@@ -253,6 +255,8 @@ pub fn unknown_variables() -> Vec<String> {
         .map(|(k, _)| k)
         .filter(|k| k.starts_with("CTC_") && k != "CTC_CONFIG" && !k.starts_with("CTC_TEST_"))
         .filter(|k| !TEST_VARIABLES.contains(&k.as_str()))
+        // A tenant's backup keys, read by the vault when a backup is sealed or opened.
+        .filter(|k| !k.starts_with("CTC_BACKUP_KEY_"))
         .filter(|k| {
             let name = k["CTC_".len()..].to_lowercase();
             let name =

@@ -9,6 +9,8 @@ use crate::api::backups::{ChangedThing, KindChanges};
 
 #[cfg(feature = "ssr")]
 pub mod run;
+#[cfg(feature = "ssr")]
+mod views;
 
 /// Into a new realm.
 pub const INTO_NEW: &str = "new";

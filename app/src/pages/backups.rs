@@ -3,6 +3,8 @@
 //! counts, size, what it leaves out, and who started it.
 
 mod compare;
+mod restore;
+mod restore_item;
 
 use leptos::prelude::*;
 use rust_i18n::t;
@@ -122,6 +124,8 @@ fn BackupsPanels(
             .into_any()
     });
     let rows = overview.backups.clone();
+    let manage = overview.can_manage;
+    let download = manage.then(|| tenant.clone());
     let empty = rows.is_empty().then(|| {
         view! { <p class="mt-3 text-slate-600">{t!("backups.none").to_string()}</p> }
     });
@@ -138,6 +142,17 @@ fn BackupsPanels(
                 <compare::CompareForm tenant=tenant.clone() backups=overview.backups.clone() />
             }
                 .into_any()}
+            {manage
+                .then(|| {
+                    view! {
+                        <restore::RestoreSection
+                            tenant=tenant.clone()
+                            backups=overview.backups.clone()
+                        />
+                        <restore::UploadForm tenant=tenant.clone() />
+                    }
+                        .into_any()
+                })}
             <section aria-labelledby="backups-list" class="mt-6">
                 <h2 id="backups-list" class="text-lg font-medium">
                     {t!("backups.list").to_string()}
@@ -146,7 +161,10 @@ fn BackupsPanels(
                 <ul class="mt-2 space-y-3" data-testid="backups">
                     {rows
                         .into_iter()
-                        .map(|row| view! { <BackupItem row /> }.into_any())
+                        .map(|row| {
+                            let download = download.clone();
+                            view! { <BackupItem row download /> }.into_any()
+                        })
                         .collect_view()}
                 </ul>
             </section>
@@ -243,9 +261,23 @@ fn ScheduleForm(
     }
 }
 
-/// One backup: when, by whom, its state (with progress while it runs), and its details.
+/// One backup: when, by whom, its state (with progress while it runs), and its details; with
+/// `download` (the tenant, for those who manage backups), a link to it decrypted.
 #[component]
-fn BackupItem(row: BackupRow) -> impl IntoView {
+fn BackupItem(row: BackupRow, download: Option<String>) -> impl IntoView {
+    let link = download.filter(|_| row.state == "complete").map(|tenant| {
+        view! {
+            <a
+                class="ml-2 text-sm text-sky-800 underline"
+                href=format!("/backups/t/{tenant}/{}/export.json", row.id)
+                download
+                rel="external"
+                data-testid="backup-download"
+            >
+                {t!("restores.download").to_string()}
+            </a>
+        }
+    });
     let state = match row.state.as_str() {
         "running" => {
             let total = row.users_total.max(row.users_done).max(1);
@@ -317,6 +349,7 @@ fn BackupItem(row: BackupRow) -> impl IntoView {
                 {size}
                 " · "
                 {state}
+                {link}
             </p>
             <details class="mt-1">
                 <summary class="cursor-pointer text-sm text-sky-800">

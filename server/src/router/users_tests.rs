@@ -22,6 +22,7 @@ mod membership;
 mod reads;
 mod request_faults;
 mod requests;
+mod restores;
 mod search;
 
 use std::sync::Arc;

@@ -4,10 +4,9 @@
 
 use std::sync::Arc;
 
-use cloudtrust_backend::backup::diff::KindDiff;
 use cloudtrust_backend::backup::restore::{
     CheckReport, Conflicts, RestoreOptions, RestorePlan, Restorer, Step, StepReport, Target,
-    make_plan,
+    make_plan, refuse_unknown_providers,
 };
 use cloudtrust_backend::backup::snapshot::Snapshot;
 use cloudtrust_backend::store::{AuditEntry, Outcome, RestoreRecord, StoreError};
@@ -15,12 +14,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use tracing::{error, info, warn};
 
-use super::{
-    CheckView, INTO_LIVE, INTO_NEW, KindPlanView, RestoreChoice, RestorePlanView, RestoreRow,
-    StepRow,
-};
-use crate::api::backups::compare::{side, summary};
-use crate::api::backups::{ChangedThing, FieldChange, LIVE};
+use super::{INTO_LIVE, INTO_NEW, RestoreChoice, RestorePlanView, RestoreRow};
+use crate::api::backups::LIVE;
+use crate::api::backups::compare::side;
 use crate::policy::Action;
 use crate::ssr::{ServerContext, authorize, context, fail, from_keycloak, record};
 use crate::{AppError, ErrorKind};
@@ -29,18 +25,16 @@ use crate::{AppError, ErrorKind};
 const LEASE_MS: i64 = 120_000;
 /// How many restores the list shows.
 const SHOWN: i64 = 20;
-/// How many things of each list the dry run shows.
-const LISTED: usize = 100;
 
 /// A step as stored: what it is, and how it ended.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct StoredStep {
-    step: Step,
-    state: String,
+pub(super) struct StoredStep {
+    pub(super) step: Step,
+    pub(super) state: String,
     #[serde(default)]
-    report: StepReport,
+    pub(super) report: StepReport,
     #[serde(default)]
-    error: Option<String>,
+    pub(super) error: Option<String>,
 }
 
 pub(super) async fn plan(
@@ -52,7 +46,7 @@ pub(super) async fn plan(
     let options = options(tenant, choice)?;
     let source = side(&ctx, tenant, &choice.source, "source").await?;
     let plan = dry_run(&ctx, &source, &options).await?;
-    Ok(view(&plan))
+    Ok(super::views::view(&plan))
 }
 
 pub(super) async fn start(tenant: &str, choice: &RestoreChoice) -> Result<String, AppError> {
@@ -139,7 +133,7 @@ pub(super) async fn resume(tenant: &str, id: &str) -> Result<(), AppError> {
 pub(super) async fn list(tenant: &str) -> Result<Vec<RestoreRow>, AppError> {
     authorize(Action::ViewBackups, Some(tenant)).await?;
     let rows = context().store.restores(tenant, SHOWN).await.map_err(unavailable)?;
-    Ok(rows.into_iter().map(row).collect())
+    Ok(rows.into_iter().map(super::views::row).collect())
 }
 
 /// The options chosen, checked: a new realm's name is the tenant's name and a suffix, so a
@@ -197,7 +191,12 @@ async fn dry_run(
             Some(Snapshot::live(&ctx.keycloak, name).await.map_err(from_keycloak)?)
         }
     };
-    Ok(make_plan(source, live.as_ref(), options))
+    let mut plan = make_plan(source, live.as_ref(), options);
+    if plan.new_realm {
+        let known = ctx.keycloak.component_providers().await.map_err(from_keycloak)?;
+        refuse_unknown_providers(&mut plan, source, &known);
+    }
+    Ok(plan)
 }
 
 /// Runs the restore `id` that `runner` holds, from its record: the steps not done yet, then
@@ -328,89 +327,7 @@ async fn run(
     checked
 }
 
-fn view(plan: &RestorePlan) -> RestorePlanView {
-    RestorePlanView {
-        realm: plan.realm.clone(),
-        new_realm: plan.new_realm,
-        kinds: plan
-            .kinds
-            .iter()
-            .map(|k| KindPlanView {
-                kind: k.kind.clone(),
-                create: k.create.iter().take(LISTED).cloned().collect(),
-                create_total: k.create.len() as u64,
-                conflicts: k.conflicts.iter().take(LISTED).map(changed).collect(),
-                conflicts_total: k.conflicts.len() as u64,
-                same: k.same,
-                only_in_realm: k.only_in_realm,
-                restored: k.restored,
-            })
-            .collect(),
-        to_set_again: plan.to_set_again.clone(),
-        warnings: plan.warnings.clone(),
-        refused: plan.refused.clone(),
-    }
-}
-
-fn changed(c: &cloudtrust_backend::backup::diff::Changed) -> ChangedThing {
-    ChangedThing {
-        name: c.name.clone(),
-        fields: c
-            .fields
-            .iter()
-            .map(|f| FieldChange {
-                field: f.field.clone(),
-                before: f.before.clone(),
-                after: f.after.clone(),
-            })
-            .collect(),
-    }
-}
-
-fn row(record: RestoreRecord) -> RestoreRow {
-    let options: Option<RestoreOptions> = serde_json::from_str(&record.options).ok();
-    let steps: Vec<StoredStep> = serde_json::from_str(&record.steps).unwrap_or_default();
-    let check: Option<CheckReport> =
-        record.check_report.as_deref().and_then(|c| serde_json::from_str(c).ok());
-    RestoreRow {
-        id: record.id,
-        source: record.source,
-        realm: options.as_ref().map(|o| o.target.realm().to_owned()).unwrap_or_default(),
-        new_realm: matches!(options.as_ref().map(|o| &o.target), Some(Target::NewRealm(_))),
-        conflicts: options.map(|o| format!("{:?}", o.conflicts).to_lowercase()).unwrap_or_default(),
-        state: record.state,
-        started_by: record.started_by,
-        started_at_ms: record.started_at_ms,
-        finished_at_ms: record.finished_at_ms,
-        steps: steps
-            .into_iter()
-            .map(|s| StepRow {
-                label: s.step.label(),
-                state: s.state,
-                added: s.report.added,
-                skipped: s.report.skipped,
-                overwritten: s.report.overwritten,
-                notes: s.report.notes,
-                error: s.error,
-            })
-            .collect(),
-        check: check.map(|c| CheckView {
-            matches: c.matches,
-            counts: c.counts,
-            expected: c.expected,
-            differences: c
-                .diff
-                .kinds
-                .into_iter()
-                .filter(|(_, d): &(String, KindDiff)| !d.is_empty())
-                .map(|(kind, d)| summary(kind, d))
-                .collect(),
-        }),
-        error: record.error,
-    }
-}
-
-fn json<T: Serialize + ?Sized>(value: &T) -> String {
+pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 

@@ -78,7 +78,7 @@ fn Differences(found: BackupDiff) -> impl IntoView {
 }
 
 #[component]
-fn KindPanel(kind: KindChanges) -> impl IntoView {
+pub(super) fn KindPanel(kind: KindChanges) -> impl IntoView {
     let title = t!(
         "backups.kind_summary",
         kind = kind.kind.replace('_', " "),

@@ -6,6 +6,7 @@
 //! - [`prepare`]: a backup made fit to be created as a new realm (pure);
 //! - [`plan`]: the dry run: what will be created, what conflicts and what happens to it (pure);
 //! - [`apply`]: the steps, against Keycloak;
+//! - [`lookup`]: things of the target found by name;
 //! - [`overwrite`]: updates in place, for what Keycloak's partial import would delete and
 //!   re-create (a client with new ids, a group without its members, a user without its
 //!   password);
@@ -18,13 +19,14 @@ use super::snapshot::RealmDiff;
 
 mod apply;
 pub mod check;
+mod lookup;
 mod overwrite;
 pub mod plan;
 pub mod prepare;
 
 pub use apply::{Restorer, USERS_BATCH};
 pub use check::compare;
-pub use plan::{expected, make_plan};
+pub use plan::{expected, make_plan, refuse_unknown_providers};
 
 #[cfg(test)]
 mod tests;

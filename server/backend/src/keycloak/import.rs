@@ -77,6 +77,22 @@ impl KeycloakAdmin {
         Ok(())
     }
 
+    /// The component providers this Keycloak has, as `(type, id)`, from `/admin/serverinfo`
+    /// (an extension's appear only where it is installed).
+    pub async fn component_providers(&self) -> Result<Vec<(String, String)>, KeycloakError> {
+        let url = super::client::url_with(self.base_url(), &["admin", "serverinfo"]);
+        let info: Value = self.get_json(url, "get server info").await?;
+        let mut known = Vec::new();
+        for (kind, providers) in info["componentTypes"].as_object().into_iter().flatten() {
+            for provider in providers.as_array().into_iter().flatten() {
+                if let Some(id) = provider["id"].as_str() {
+                    known.push((kind.clone(), id.to_owned()));
+                }
+            }
+        }
+        Ok(known)
+    }
+
     /// Deletes a realm and everything in it.
     pub async fn delete_realm(&self, realm: &str) -> Result<(), KeycloakError> {
         let url = self.admin_url(&[realm]);

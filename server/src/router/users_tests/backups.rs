@@ -22,7 +22,7 @@ const KEY: &str = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
 
 /// A console whose backups and keys live in folders of their own; acme's key is set when
 /// `with_key`.
-async fn console(with_key: bool) -> Option<(Router, std::sync::Arc<AppState>, PathBuf)> {
+pub(super) async fn console(with_key: bool) -> Option<(Router, std::sync::Arc<AppState>, PathBuf)> {
     let mut config = demo_config(keycloak_url()?);
     let root = std::env::temp_dir().join(format!("ctc-backups-{}", uuid::Uuid::new_v4()));
     let keys = root.join("keys");
@@ -37,7 +37,7 @@ async fn console(with_key: bool) -> Option<(Router, std::sync::Arc<AppState>, Pa
 }
 
 /// Waits until the backup is no longer running; answers its row.
-async fn settled(app: &Router, cookie: &str, id: &str) -> Value {
+pub(super) async fn settled(app: &Router, cookie: &str, id: &str) -> Value {
     for _ in 0..600 {
         let (status, overview) = call(app, cookie, "backups/list", &[("tenant", ACME)]).await;
         assert_eq!(status, StatusCode::OK, "{overview}");

@@ -98,7 +98,19 @@ impl<'a> Restorer<'a> {
             .map(prepare_user)
             .collect();
         representation["users"] = Value::Array(services);
-        self.kc.create_realm(&representation).await?;
+        self.kc.create_realm(&representation).await.map_err(|err| match err {
+            // Keycloak answers a representation it cannot take with a bare 500.
+            KeycloakError::Unavailable { reason } if reason.contains("500") => {
+                KeycloakError::Unexpected {
+                    reason: format!(
+                        "Keycloak could not create the realm from this backup ({reason}; its \
+                         log names the cause): most often a certificate, an LDAP connection or \
+                         a provider in it that this Keycloak cannot check or does not have"
+                    ),
+                }
+            }
+            other => other,
+        })?;
         if let Some(profile) = &self.source.user_profile {
             self.kc.write_json(Method::PUT, realm, &["users", "profile"], profile).await?;
         }
@@ -144,7 +156,8 @@ impl<'a> Restorer<'a> {
                 "realm": pick(&realm["roles"]["realm"], "name", &create("realm_roles")),
                 "client": client_roles,
             },
-            "identityProviders": pick(&realm["identityProviders"], "alias", &create("identity_providers")),
+            "identityProviders":
+                pick(&realm["identityProviders"], "alias", &create("identity_providers")),
             "groups": pick(&realm["groups"], "name", &top_groups),
         });
         drop_ids(&mut body);

@@ -157,3 +157,31 @@ fn live_warnings(source: &Snapshot, plan: &mut RestorePlan, conflicts: Conflicts
     }
     plan.warnings = warnings;
 }
+
+/// Refuses the plan when the backup holds components (user storage, key providers, ...) whose
+/// provider this Keycloak does not have (`known`, `(type, id)` from its server info): Keycloak
+/// would fail to create the realm with no more than a 500, so the dry run names each one.
+pub fn refuse_unknown_providers(
+    plan: &mut RestorePlan,
+    source: &Snapshot,
+    known: &[(String, String)],
+) {
+    let mut missing = Vec::new();
+    for (kind, list) in source.realm["components"].as_object().into_iter().flatten() {
+        for component in list.as_array().into_iter().flatten() {
+            let Some(id) = component["providerId"].as_str() else { continue };
+            if !known.iter().any(|(k, p)| k == kind && p == id) {
+                let name = component["name"].as_str().unwrap_or(id);
+                let short = kind.rsplit('.').next().unwrap_or(kind);
+                missing.push(format!("{id} ({short} {name})"));
+            }
+        }
+    }
+    if !missing.is_empty() && plan.refused.is_none() {
+        plan.refused = Some(format!(
+            "The backup holds components whose provider this Keycloak does not have: {}. \
+             Install the extension that provides them, or remove them from the export first.",
+            missing.join(", ")
+        ));
+    }
+}

@@ -30,6 +30,16 @@ pub fn prepare_realm(realm: &Value, new_name: &str) -> PreparedRealm {
         map.remove("federatedUsers");
         map.insert("realm".into(), Value::String(new_name.to_owned()));
     }
+    // Keys of old exports (before key providers) as top-level fields: a new realm makes its
+    // own, and Keycloak refuses a certificate it cannot check.
+    if let Some(map) = realm.as_object_mut() {
+        let legacy = ["privateKey", "publicKey", "certificate", "codeSecret"];
+        if legacy.iter().filter(|k| map.remove(**k).is_some()).count() > 0 {
+            to_set_again.push(
+                "The realm's keys of an old export: the new realm makes new keys.".to_owned(),
+            );
+        }
+    }
     // Key providers come back masked: a new realm makes its own keys.
     if let Some(components) = realm["components"].as_object_mut()
         && let Some(keys) = components.remove("org.keycloak.keys.KeyProvider")

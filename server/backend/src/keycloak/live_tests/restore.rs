@@ -13,19 +13,22 @@ use serde_json::{Value, json};
 use super::fixtures::{REALM, client, counting_alone, settings, unique_name};
 use crate::backup::restore::{
     CheckReport, Conflicts, RestoreOptions, RestorePlan, Restorer, Target, make_plan,
+    refuse_unknown_providers,
 };
 use crate::backup::snapshot::Snapshot;
 use crate::backup::{BackupKey, KeyRing, TakeRequest, take_backup};
-use crate::keycloak::KeycloakAdmin;
+use crate::keycloak::{KeycloakAdmin, KeycloakSettings};
 
-/// Deletes the realm when dropped, even when the test panics.
-struct RealmGone(KeycloakAdmin, String);
+/// Deletes the realm when dropped, even when the test panics, with a client of its own: one
+/// whose connections belong to the test's runtime would wait for that runtime, blocked here.
+struct RealmGone(KeycloakSettings, String);
 
 impl Drop for RealmGone {
     fn drop(&mut self) {
-        let (kc, realm) = (self.0.clone(), self.1.clone());
+        let (settings, realm) = (self.0.clone(), self.1.clone());
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Runtime::new().unwrap();
+            let kc = KeycloakAdmin::new(settings).unwrap();
             let _ = runtime.block_on(kc.delete_realm(&realm));
         })
         .join();
@@ -56,7 +59,7 @@ async fn live(kc: &KeycloakAdmin, realm: &str) -> Snapshot {
 async fn a_backup_comes_back_whole_into_a_new_realm_and_conflicts_go_as_chosen() {
     let Some(mut settings) = settings() else { return };
     settings.timeout = Duration::from_secs(120);
-    let kc = client(settings);
+    let kc = client(settings.clone());
     let dir = std::env::temp_dir().join(unique_name());
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("acme.ctcbackup");
@@ -74,7 +77,7 @@ async fn a_backup_comes_back_whole_into_a_new_realm_and_conflicts_go_as_chosen()
 
     // Into a new realm.
     let name = unique_name();
-    let _gone = RealmGone(kc.clone(), name.clone());
+    let _gone = RealmGone(settings.clone(), name.clone());
     let options = RestoreOptions {
         target: Target::NewRealm(name.clone()),
         conflicts: Conflicts::Fail,
@@ -154,4 +157,77 @@ async fn a_backup_comes_back_whole_into_a_new_realm_and_conflicts_go_as_chosen()
     assert_eq!(now[0]["lastName"], source.users[&changed]["lastName"]);
     assert_eq!(id_of(now), changed_id, "overwritten in place");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn every_shared_realm_export_restores_into_a_new_realm_or_fails_saying_why() {
+    let Some(mut settings) = settings() else { return };
+    let Some(dir) = crate::shared_data::folder("keycloak-realms") else { return };
+    settings.timeout = Duration::from_secs(120);
+    let kc = client(settings.clone());
+    let known = kc.component_providers().await.expect("server info");
+    assert!(known.iter().any(|(_, id)| id == "ldap"), "{known:?}");
+    let mut outcomes = Vec::new();
+    for file in crate::shared_data::json_files(&dir) {
+        let shown = file.file_name().unwrap().to_string_lossy().into_owned();
+        let realms = match crate::backup::export_file::realms_in(&std::fs::read(&file).unwrap()) {
+            Ok(realms) => realms,
+            Err(err) => {
+                let reason = err.to_string();
+                assert!(!reason.is_empty());
+                outcomes.push(format!("{shown}: refused: {reason}"));
+                continue;
+            }
+        };
+        for realm in realms {
+            let source = Snapshot::from_export(realm);
+            let name = unique_name();
+            let _gone = RealmGone(settings.clone(), name.clone());
+            let options = RestoreOptions {
+                target: Target::NewRealm(name.clone()),
+                conflicts: Conflicts::Fail,
+                email_users: false,
+            };
+            let mut plan = make_plan(&source, None, &options);
+            refuse_unknown_providers(&mut plan, &source, &known);
+            if let Some(reason) = plan.refused {
+                outcomes.push(format!("{shown}: refused by the dry run: {reason}"));
+                continue;
+            }
+            let restorer = Restorer::new(&kc, &source, &options);
+            let mut failed = None;
+            for step in restorer.steps(&plan) {
+                if let Err(err) = restorer.run(&step, &plan).await {
+                    failed = Some((step.clone(), err.to_string()));
+                    break;
+                }
+            }
+            match failed {
+                None => {
+                    let check = restorer.check(&plan).await.expect("the check reads");
+                    let differ: usize = check
+                        .diff
+                        .kinds
+                        .values()
+                        .map(|d| d.added.len() + d.removed.len() + d.changed.len())
+                        .sum();
+                    outcomes.push(format!(
+                        "{shown}: restored ({} users), check {} ({differ} differences)",
+                        source.users.len(),
+                        if check.matches { "matches" } else { "differs" }
+                    ));
+                }
+                Some((step, reason)) => {
+                    assert!(reason.len() > 20, "{shown}: a reason that says something: {reason}");
+                    if step == crate::backup::restore::Step::CreateRealm {
+                        let made = kc.realm_exists(&name).await.unwrap();
+                        assert!(!made, "{shown}: a realm refused is not left half made");
+                    }
+                    outcomes.push(format!("{shown}: failed at {}: {reason}", step.label()));
+                }
+            }
+        }
+    }
+    eprintln!("{}", outcomes.join("\n"));
+    assert!(!outcomes.is_empty());
 }
