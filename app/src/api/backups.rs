@@ -46,6 +46,8 @@ pub struct BackupRow {
     pub key_id: Option<String>,
     /// Why it failed.
     pub error: Option<String>,
+    /// Whether it is a realm export uploaded, not taken from Keycloak.
+    pub uploaded: bool,
 }
 
 /// Whether a key is set for the tenant, and where it is read from.

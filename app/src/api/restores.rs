@@ -56,6 +56,8 @@ pub struct KindPlanView {
 /// The dry run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestorePlanView {
+    /// The choice it was made for: the restore button runs exactly this one.
+    pub choice: RestoreChoice,
     /// The realm written to.
     pub realm: String,
     /// Whether it is created.

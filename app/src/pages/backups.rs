@@ -345,7 +345,11 @@ fn BackupItem(row: BackupRow, download: Option<String>) -> impl IntoView {
             <p>
                 <span class="font-medium">{date_time(row.started_at_ms)}</span>
                 " · "
-                {t!("backups.by", who = row.started_by).to_string()}
+                {if row.uploaded {
+                    t!("backups.uploaded_by", who = row.started_by).to_string()
+                } else {
+                    t!("backups.by", who = row.started_by).to_string()
+                }}
                 {size}
                 " · "
                 {state}

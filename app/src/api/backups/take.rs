@@ -239,16 +239,22 @@ async fn tend(ctx: &ServerContext, tenant: &str, now: i64) -> Result<(), String>
         keep_daily: schedule.keep_daily,
         keep_weekly: schedule.keep_weekly,
     };
+    // A restore that may be run again keeps its backup.
+    let restores = store.restores(tenant, 100).await.map_err(|e| e.to_string())?;
+    let needed: Vec<&str> =
+        restores.iter().filter(|r| r.state != "done").map(|r| r.source.as_str()).collect();
+    // Uploads are not the schedule's: they stay until removed by hand. TODO(#5): removing one.
     let complete: Vec<(String, i64)> = backups
         .iter()
-        .filter(|b| b.state == "complete")
+        .filter(|b| b.state == "complete" && b.origin != "upload")
         .map(|b| (b.id.clone(), b.started_at_ms))
         .collect();
     let old_failures = backups
         .iter()
         .filter(|b| b.state == "failed" && b.started_at_ms < now - KEEP_FAILED_MS)
         .map(|b| b.id.clone());
-    for id in retention.to_remove(&complete, now).into_iter().chain(old_failures) {
+    let removed = retention.to_remove(&complete, now).into_iter().chain(old_failures);
+    for id in removed.filter(|id| !needed.contains(&id.as_str())) {
         remove(ctx, tenant, &id).await;
     }
     Ok(())
@@ -257,7 +263,7 @@ async fn tend(ctx: &ServerContext, tenant: &str, now: i64) -> Result<(), String>
 /// Whether a scheduled backup is due: none complete or running within `every_hours`.
 fn due(backups: &[BackupRecord], every_hours: u32, now: i64) -> bool {
     let since = now - i64::from(every_hours) * 3_600_000;
-    !backups.iter().any(|b| b.state != "failed" && b.started_at_ms > since)
+    !backups.iter().any(|b| b.state != "failed" && b.origin != "upload" && b.started_at_ms > since)
 }
 
 async fn remove(ctx: &ServerContext, tenant: &str, id: &str) {
@@ -323,6 +329,7 @@ fn row(record: BackupRecord) -> BackupRow {
         keycloak_version: manifest.as_ref().map(|m| m.keycloak_version.clone()),
         key_id: manifest.map(|m| m.key_id),
         error: record.error,
+        uploaded: record.origin == "upload",
     }
 }
 

@@ -3,6 +3,7 @@
 //! was applied and what was not, and runs again from there without duplicating anything.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use cloudtrust_backend::backup::restore::{
     CheckReport, Conflicts, RestoreOptions, RestorePlan, Restorer, Step, StepReport, Target,
@@ -11,7 +12,6 @@ use cloudtrust_backend::backup::restore::{
 use cloudtrust_backend::backup::snapshot::Snapshot;
 use cloudtrust_backend::store::{AuditEntry, Outcome, RestoreRecord, StoreError};
 use serde::{Deserialize, Serialize};
-use tokio::sync::Mutex;
 use tracing::{error, info, warn};
 
 use super::{INTO_LIVE, INTO_NEW, RestoreChoice, RestorePlanView, RestoreRow};
@@ -41,16 +41,16 @@ pub(super) async fn plan(
     tenant: &str,
     choice: &RestoreChoice,
 ) -> Result<RestorePlanView, AppError> {
-    authorize(Action::ManageBackups, Some(tenant)).await?;
+    authorize(Action::RestoreBackup, Some(tenant)).await?;
     let ctx = context();
     let options = options(tenant, choice)?;
     let source = side(&ctx, tenant, &choice.source, "source").await?;
     let plan = dry_run(&ctx, &source, &options).await?;
-    Ok(super::views::view(&plan))
+    Ok(RestorePlanView { choice: choice.clone(), ..super::views::view(&plan) })
 }
 
 pub(super) async fn start(tenant: &str, choice: &RestoreChoice) -> Result<String, AppError> {
-    let caller = authorize(Action::ManageBackups, Some(tenant)).await?;
+    let caller = authorize(Action::RestoreBackup, Some(tenant)).await?;
     let ctx = context();
     let (id, runner) = record_start(&ctx, tenant, choice, &caller.identity.username).await?;
     let detail = serde_json::json!({
@@ -71,7 +71,8 @@ pub async fn record_start(
     choice: &RestoreChoice,
     by: &str,
 ) -> Result<(String, String), AppError> {
-    let options = options(tenant, choice)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let options = RestoreOptions { stamp: id.clone(), ..options(tenant, choice)? };
     let source = side(ctx, tenant, &choice.source, "source").await?;
     let plan = dry_run(ctx, &source, &options).await?;
     if let Some(reason) = &plan.refused {
@@ -85,8 +86,7 @@ pub async fn record_start(
         error: None,
     };
     let steps: Vec<StoredStep> = restorer.steps(&plan).into_iter().map(pending).collect();
-    let id = uuid::Uuid::new_v4().to_string();
-    let runner = format!("{}:{}", ctx.instance, id);
+    let runner = format!("{}:{}:{}", ctx.instance, id, uuid::Uuid::new_v4());
     let row = RestoreRecord {
         id: id.clone(),
         tenant: tenant.to_owned(),
@@ -102,8 +102,7 @@ pub async fn record_start(
         error: None,
     };
     if let Err(err) = ctx.store.start_restore(&row, &runner, LEASE_MS).await {
-        let running = ctx.store.restores(tenant, 5).await.unwrap_or_default();
-        if running.iter().any(|r| r.state == "running") {
+        if running(ctx, tenant).await {
             let message = "A restore of this tenant is running; wait for it to end.";
             return Err(fail(AppError::new(ErrorKind::Conflict, message)));
         }
@@ -113,14 +112,21 @@ pub async fn record_start(
 }
 
 pub(super) async fn resume(tenant: &str, id: &str) -> Result<(), AppError> {
-    let caller = authorize(Action::ManageBackups, Some(tenant)).await?;
+    let caller = authorize(Action::RestoreBackup, Some(tenant)).await?;
     let ctx = context();
     match ctx.store.restore(id).await.map_err(unavailable)? {
         Some(row) if row.tenant == tenant => {}
         _ => return Err(fail(AppError::invalid("id", "This tenant has no such restore."))),
     }
-    let runner = format!("{}:{}", ctx.instance, id);
-    if !ctx.store.claim_restore(id, &runner, LEASE_MS).await.map_err(unavailable)? {
+    // Each run holds a runner of its own, so a run that lost its hold never writes again.
+    let runner = format!("{}:{}:{}", ctx.instance, id, uuid::Uuid::new_v4());
+    let claimed = match ctx.store.claim_restore(id, &runner, LEASE_MS).await {
+        Ok(claimed) => claimed,
+        // The database holds one running restore per tenant.
+        Err(_) if running(&ctx, tenant).await => false,
+        Err(err) => return Err(unavailable(err)),
+    };
+    if !claimed {
         let message = "Only a restore that failed or was interrupted can be run again.";
         return Err(fail(AppError::new(ErrorKind::Conflict, message)));
     }
@@ -172,7 +178,8 @@ fn options(tenant: &str, choice: &RestoreChoice) -> Result<RestoreOptions, AppEr
             return Err(fail(AppError::invalid("into", message)));
         }
     };
-    Ok(RestoreOptions { target, conflicts, email_users: choice.email_users })
+    let stamp = String::new();
+    Ok(RestoreOptions { target, conflicts, email_users: choice.email_users, stamp })
 }
 
 /// The plan against the target as it is now.
@@ -207,11 +214,12 @@ pub async fn execute(ctx: &ServerContext, id: &str, runner: &str, by: &str) {
         return;
     };
     let tenant = row.tenant.clone();
-    let outcome = match load(ctx, &row).await {
+    let (steps, outcome) = match load(ctx, &row).await {
         Ok((source, options, plan, steps)) => {
-            run(ctx, id, runner, &source, &options, &plan, steps).await
+            let (steps, outcome) = run(ctx, id, runner, &source, &options, &plan, steps).await;
+            (json(&steps), outcome)
         }
-        Err(reason) => Err(reason),
+        Err(reason) => (row.steps.clone(), Err(reason)),
     };
     let (state, check, error) = match outcome {
         Ok(check) => ("done", Some(check), None),
@@ -219,7 +227,9 @@ pub async fn execute(ctx: &ServerContext, id: &str, runner: &str, by: &str) {
     };
     let check_json = check.as_ref().map(json);
     let store = &ctx.store;
-    match store.finish_restore(id, runner, state, check_json.as_deref(), error.as_deref()).await {
+    let ended =
+        store.finish_restore(id, runner, state, &steps, check_json.as_deref(), error.as_deref());
+    match ended.await {
         Ok(true) => info!(restore = id, tenant, state, "restore ended"),
         Ok(false) => warn!(restore = id, "a restore lost its hold before it ended"),
         Err(err) => error!(%err, restore = id, "could not record how a restore ended"),
@@ -257,7 +267,9 @@ async fn load(ctx: &ServerContext, row: &RestoreRecord) -> Result<Loaded, String
 }
 
 /// Every step not done yet, in order, each stored as it ends; then the check. Stops at the
-/// first step that fails, the rest left pending.
+/// first step that fails, the rest left pending. Answers the steps as they ended with the
+/// check or the reason. The lease is renewed on a clock apart; the steps are written only here.
+#[allow(clippy::too_many_arguments)]
 async fn run(
     ctx: &ServerContext,
     id: &str,
@@ -265,52 +277,61 @@ async fn run(
     source: &Snapshot,
     options: &RestoreOptions,
     plan: &RestorePlan,
-    steps: Vec<StoredStep>,
-) -> Result<CheckReport, String> {
+    mut steps: Vec<StoredStep>,
+) -> (Vec<StoredStep>, Result<CheckReport, String>) {
     let restorer = Restorer::new(&ctx.keycloak, source, options);
-    let steps = Arc::new(Mutex::new(steps));
+    let lost = Arc::new(AtomicBool::new(false));
     let heartbeat = {
-        let (store, steps, id, runner) =
-            (ctx.store.clone(), steps.clone(), id.to_owned(), runner.to_owned());
+        let (store, id, runner, lost) =
+            (ctx.store.clone(), id.to_owned(), runner.to_owned(), lost.clone());
         tokio::spawn(async move {
+            let every = std::time::Duration::from_millis((LEASE_MS / 4) as u64);
+            let mut failing_since = None;
             loop {
-                tokio::time::sleep(std::time::Duration::from_millis((LEASE_MS / 4) as u64)).await;
-                let now = json(&*steps.lock().await);
-                if let Ok(false) = store.restore_progress(&id, &runner, &now, LEASE_MS).await {
-                    return;
+                tokio::time::sleep(every).await;
+                match store.renew_restore(&id, &runner, LEASE_MS).await {
+                    Ok(true) => failing_since = None,
+                    Ok(false) => {
+                        lost.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    Err(err) => {
+                        warn!(%err, restore = id, "could not renew a restore's lease");
+                        // Past the lease another instance may take it over: stop first.
+                        let since = *failing_since.get_or_insert_with(std::time::Instant::now);
+                        if since.elapsed() > every * 3 {
+                            lost.store(true, Ordering::Relaxed);
+                            return;
+                        }
+                    }
                 }
             }
         })
     };
-    let count = steps.lock().await.len();
     let mut outcome = Ok(());
-    for at in 0..count {
-        let step = {
-            let all = steps.lock().await;
-            if all[at].state == "done" {
-                continue;
+    for at in 0..steps.len() {
+        if steps[at].state == "done" {
+            continue;
+        }
+        if lost.load(Ordering::Relaxed) {
+            outcome = Err("the restore lost its hold on this instance".to_owned());
+            break;
+        }
+        let step = steps[at].step.clone();
+        match restorer.run(&step, plan).await {
+            Ok(report) => {
+                steps[at].state = "done".into();
+                steps[at].report = report;
+                steps[at].error = None;
             }
-            all[at].step.clone()
-        };
-        let ran = restorer.run(&step, plan).await;
-        let now = {
-            let mut all = steps.lock().await;
-            match ran {
-                Ok(report) => {
-                    all[at].state = "done".into();
-                    all[at].report = report;
-                    all[at].error = None;
-                }
-                Err(err) => {
-                    warn!(%err, restore = id, step = step.label(), "a restore step failed");
-                    all[at].state = "failed".into();
-                    all[at].error = Some(err.to_string());
-                    outcome = Err(format!("{} failed: {err}", step.label()));
-                }
+            Err(err) => {
+                warn!(%err, restore = id, step = step.label(), "a restore step failed");
+                steps[at].state = "failed".into();
+                steps[at].error = Some(err.to_string());
+                outcome = Err(format!("{} failed: {err}", step.label()));
             }
-            json(&*all)
-        };
-        match ctx.store.restore_progress(id, runner, &now, LEASE_MS).await {
+        }
+        match ctx.store.restore_progress(id, runner, &json(&steps), LEASE_MS).await {
             Ok(true) => {}
             Ok(false) => outcome = Err("the restore lost its hold on this instance".into()),
             Err(err) => warn!(%err, restore = id, "could not note a restore's progress"),
@@ -324,7 +345,7 @@ async fn run(
         Err(reason) => Err(reason),
     };
     heartbeat.abort();
-    checked
+    (steps, checked)
 }
 
 pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> String {
@@ -334,4 +355,9 @@ pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> String {
 fn unavailable(err: StoreError) -> AppError {
     error!(%err, "could not read or write restores");
     fail(AppError::new(ErrorKind::Unavailable, "The console's database cannot be read now."))
+}
+
+async fn running(ctx: &ServerContext, tenant: &str) -> bool {
+    let now = ctx.store.restores(tenant, 5).await.unwrap_or_default();
+    now.iter().any(|r| r.state == "running")
 }

@@ -16,6 +16,7 @@ const LISTED: usize = 100;
 
 pub(super) fn view(plan: &RestorePlan) -> RestorePlanView {
     RestorePlanView {
+        choice: Default::default(),
         realm: plan.realm.clone(),
         new_realm: plan.new_realm,
         kinds: plan

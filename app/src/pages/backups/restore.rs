@@ -104,11 +104,9 @@ pub fn RestoreSection(tenant: String, backups: Vec<BackupRow>) -> impl IntoView 
         conflicts: "skip".to_owned(),
         email_users: false,
     });
-    // The choice the last dry run was for: the restore runs only that one.
-    let planned = RwSignal::new(None::<RestoreChoice>);
     let form = (!complete.is_empty()).then(|| {
         let tenant = tenant.clone();
-        view! { <ChoiceForm tenant complete choice plan planned start /> }.into_any()
+        view! { <ChoiceForm tenant complete choice plan start /> }.into_any()
     });
 
     let item_tenant = tenant.clone();
@@ -152,7 +150,6 @@ fn ChoiceForm(
     complete: Vec<BackupRow>,
     choice: RwSignal<RestoreChoice>,
     plan: ServerAction<PlanRestore>,
-    planned: RwSignal<Option<RestoreChoice>>,
     start: ServerAction<StartRestore>,
 ) -> impl IntoView {
     let options = complete
@@ -168,18 +165,19 @@ fn ChoiceForm(
     let dry_tenant = tenant.clone();
     let dry_run = move |_| {
         let now = choice.get_untracked();
-        planned.set(Some(now.clone()));
         plan.dispatch(PlanRestore { tenant: dry_tenant.clone(), choice: now });
-    };
-    let run = move |_| {
-        if let Some(now) = planned.get_untracked() {
-            start.dispatch(StartRestore { tenant: tenant.clone(), choice: now });
-        }
     };
     let answer = move || match plan.value().get() {
         Some(Ok(found)) => {
-            let stale = planned.get().as_ref() != Some(&choice.get());
+            // The restore runs the choice the answer on screen was made for, and only while
+            // the form still says the same and no newer dry run is on its way.
+            let stale = found.choice != choice.get();
             let refused = found.refused.is_some();
+            let (tenant, planned) = (tenant.clone(), found.choice.clone());
+            let run = move |_| {
+                let choice = planned.clone();
+                start.dispatch(StartRestore { tenant: tenant.clone(), choice });
+            };
             let started = start.value().get().and_then(Result::err).map(|error| {
                 view! { <ErrorPanel error /> }
             });
@@ -197,8 +195,10 @@ fn ChoiceForm(
                         type="button"
                         class=PRIMARY
                         data-testid="restore-start"
-                        disabled=move || stale || refused || start.pending().get()
-                        on:click=run.clone()
+                        disabled=move || {
+                            stale || refused || start.pending().get() || plan.pending().get()
+                        }
+                        on:click=run
                     >
                         {t!("restores.start").to_string()}
                     </button>
@@ -215,13 +215,23 @@ fn ChoiceForm(
         <div class="mt-2 flex flex-wrap items-end gap-3">
             <label class="flex flex-col text-sm">
                 {t!("restores.source").to_string()}
-                <select class=FIELD on:change=set(|c, v| c.source = v) data-testid="restore-source">
+                <select
+                    class=FIELD
+                    on:change=set(|c, v| c.source = v)
+                    prop:value=move || choice.with(|c| c.source.clone())
+                    data-testid="restore-source"
+                >
                     {options}
                 </select>
             </label>
             <label class="flex flex-col text-sm">
                 {t!("restores.into").to_string()}
-                <select class=FIELD on:change=set(|c, v| c.into = v) data-testid="restore-into">
+                <select
+                    class=FIELD
+                    on:change=set(|c, v| c.into = v)
+                    prop:value=move || choice.with(|c| c.into.clone())
+                    data-testid="restore-into"
+                >
                     <option value=INTO_NEW>{t!("restores.into_new").to_string()}</option>
                     <option value=INTO_LIVE>{t!("restores.into_live").to_string()}</option>
                 </select>
@@ -240,6 +250,7 @@ fn ChoiceForm(
                 <select
                     class=FIELD
                     on:change=set(|c, v| c.conflicts = v)
+                    prop:value=move || choice.with(|c| c.conflicts.clone())
                     data-testid="restore-conflicts"
                 >
                     <option value="skip">{t!("restores.skip").to_string()}</option>
@@ -250,6 +261,7 @@ fn ChoiceForm(
             <label class="flex items-center gap-2 text-sm">
                 <input
                     type="checkbox"
+                    prop:checked=move || choice.with(|c| c.email_users)
                     on:change=move |ev| {
                         choice.update(|c| c.email_users = event_target_checked(&ev))
                     }
@@ -270,6 +282,17 @@ fn ChoiceForm(
 /// The dry run's answer: per kind what happens, then the traps and what to set again.
 #[component]
 fn PlanPanel(found: RestorePlanView) -> impl IntoView {
+    let conflicts = match found.choice.conflicts.as_str() {
+        "overwrite" => t!("restores.overwrite"),
+        "fail" => t!("restores.fail"),
+        _ => t!("restores.skip"),
+    };
+    let said_choice = if found.new_realm {
+        t!("restores.plan_new", email = yes_no(found.choice.email_users)).to_string()
+    } else {
+        t!("restores.plan_live", conflicts = conflicts, email = yes_no(found.choice.email_users))
+            .to_string()
+    };
     let refused = found.refused.clone().map(|reason| {
         view! {
             <p role="alert" class="font-medium text-rose-900">
@@ -339,10 +362,15 @@ fn PlanPanel(found: RestorePlanView) -> impl IntoView {
             <h3 class="font-medium">
                 {t!("restores.plan_title", realm = found.realm).to_string()}
             </h3>
+            <p class="text-sm">{said_choice}</p>
             {refused}
             {kinds}
             {list(t!("restores.warnings").to_string(), found.warnings)}
             {list(t!("restores.set_again").to_string(), found.to_set_again)}
         </div>
     }
+}
+
+fn yes_no(yes: bool) -> String {
+    if yes { t!("restores.email_yes") } else { t!("restores.email_no") }.to_string()
 }

@@ -16,8 +16,10 @@ use serde_json::{Map, Value};
 use super::collect::MASKED;
 
 /// Fields that differ between two copies of the same thing and say nothing about it.
-const IGNORED: [&str; 8] = [
+const IGNORED: [&str; 10] = [
     "id",
+    "internalId",
+    "_id",
     "containerId",
     "parentId",
     "flowId",

@@ -74,6 +74,10 @@ pub struct RestoreOptions {
     pub conflicts: Conflicts,
     /// Whether each user brought back is emailed a link to set a password.
     pub email_users: bool,
+    /// What marks a new realm as this restore's (the restore's id), so that a second run
+    /// carries on in the realm the first created and never in one of the same name made since.
+    #[serde(default)]
+    pub stamp: String,
 }
 
 /// What a restore does with one kind of thing.
@@ -127,6 +131,8 @@ pub enum Step {
     CreateRealm,
     /// Create in the live realm what only the backup holds (but users).
     CreateMissing,
+    /// Merge the backup's user profile into the live realm's, before the users.
+    UserProfile,
     /// Bring back users `first..first + count` of the backup, by username.
     Users {
         /// The first.
@@ -157,6 +163,7 @@ impl Step {
                 format!("users {} to {}", first + 1, first + count)
             }
             Step::ServiceAccounts => "the service accounts' roles".to_owned(),
+            Step::UserProfile => "the user profile's attributes".to_owned(),
             Step::Overwrite { kind } => format!("overwrite the conflicting {kind}"),
         }
     }

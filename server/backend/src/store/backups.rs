@@ -33,10 +33,12 @@ pub struct BackupRecord {
     pub manifest: Option<String>,
     /// Why it failed.
     pub error: Option<String>,
+    /// `taken` from Keycloak, or `upload`.
+    pub origin: String,
 }
 
 const COLUMNS: &str = "id, tenant, state, started_by, started_at_ms, updated_at_ms, \
-    finished_at_ms, users_done, users_total, size_bytes, manifest, error";
+    finished_at_ms, users_done, users_total, size_bytes, manifest, error, origin";
 
 impl Store {
     /// Records a backup that `runner` starts now, held for `lease_ms`.
@@ -203,5 +205,6 @@ fn backup_from_row(row: &AnyRow) -> Result<BackupRecord, StoreError> {
         size_bytes: row.try_get("size_bytes")?,
         manifest: row.try_get("manifest")?,
         error: row.try_get("error")?,
+        origin: row.try_get("origin")?,
     })
 }

@@ -116,19 +116,42 @@ impl Store {
         Ok(moved == 1)
     }
 
-    /// Ends a running restore as `state` (`done` or `failed`), with the check or the reason.
+    /// Renews the lease alone; false when `runner` no longer holds it.
+    pub async fn renew_restore(
+        &self,
+        id: &str,
+        runner: &str,
+        lease_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let moved = sqlx::query(
+            "UPDATE restores SET lease_until_ms = $1 \
+             WHERE id = $2 AND state = 'running' AND runner = $3",
+        )
+        .bind(now + lease_ms)
+        .bind(id)
+        .bind(runner)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(moved == 1)
+    }
+
+    /// Ends a running restore as `state` (`done` or `failed`), with its steps as they ended
+    /// and the check or the reason.
     pub async fn finish_restore(
         &self,
         id: &str,
         runner: &str,
         state: &str,
+        steps: &str,
         check_report: Option<&str>,
         error: Option<&str>,
     ) -> Result<bool, StoreError> {
         let now = now_ms();
         let moved = sqlx::query(
             "UPDATE restores SET state = $1, check_report = $2, error = $3, \
-             finished_at_ms = $4, updated_at_ms = $4, runner = NULL \
+             finished_at_ms = $4, updated_at_ms = $4, runner = NULL, steps = $7 \
              WHERE id = $5 AND state = 'running' AND runner = $6",
         )
         .bind(state)
@@ -137,6 +160,7 @@ impl Store {
         .bind(now)
         .bind(id)
         .bind(runner)
+        .bind(steps)
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -212,8 +236,8 @@ impl Store {
         let now = now_ms();
         sqlx::query(
             "INSERT INTO backups (id, tenant, state, started_by, started_at_ms, updated_at_ms, \
-             finished_at_ms, users_done, users_total, size_bytes, manifest) \
-             VALUES ($1, $2, 'complete', $3, $4, $4, $4, $5, $5, $6, $7)",
+             finished_at_ms, users_done, users_total, size_bytes, manifest, origin) \
+             VALUES ($1, $2, 'complete', $3, $4, $4, $4, $5, $5, $6, $7, 'upload')",
         )
         .bind(id)
         .bind(tenant)

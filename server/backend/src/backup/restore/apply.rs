@@ -13,6 +13,9 @@ use crate::backup::diff::realm_kinds;
 use crate::backup::snapshot::Snapshot;
 use crate::keycloak::{IfExists, ImportAnswer, KeycloakAdmin, KeycloakError};
 
+/// The realm attribute that names the restore that created a realm.
+pub const STAMP: &str = "cloudtrust.restore";
+
 /// Users brought back by one partial import.
 pub const USERS_BATCH: usize = 500;
 
@@ -45,6 +48,14 @@ impl<'a> Restorer<'a> {
     /// The steps `plan` needs, in order.
     pub fn steps(&self, plan: &RestorePlan) -> Vec<Step> {
         let mut steps = vec![if plan.new_realm { Step::CreateRealm } else { Step::CreateMissing }];
+        let profile = plan.kinds.iter().find(|k| k.kind == "user_profile");
+        let overwrite = self.options.conflicts == Conflicts::Overwrite;
+        if !plan.new_realm
+            && profile
+                .is_some_and(|k| !k.create.is_empty() || (overwrite && !k.conflicts.is_empty()))
+        {
+            steps.push(Step::UserProfile);
+        }
         let people = self.people().len();
         for first in (0..people).step_by(USERS_BATCH) {
             steps.push(Step::Users { first, count: USERS_BATCH.min(people - first) });
@@ -53,7 +64,10 @@ impl<'a> Restorer<'a> {
             steps.push(Step::ServiceAccounts);
         }
         if self.options.conflicts == Conflicts::Overwrite {
-            for kind in plan.kinds.iter().filter(|k| k.restored && !k.conflicts.is_empty()) {
+            let overwritten = |k: &&super::KindPlan| {
+                k.restored && !k.conflicts.is_empty() && k.kind != "user_profile"
+            };
+            for kind in plan.kinds.iter().filter(overwritten) {
                 steps.push(Step::Overwrite { kind: kind.kind.clone() });
             }
         }
@@ -67,6 +81,10 @@ impl<'a> Restorer<'a> {
             Step::CreateMissing => self.create_missing(plan).await,
             Step::Users { first, count } => self.users(*first, *count).await,
             Step::ServiceAccounts => self.service_accounts().await,
+            Step::UserProfile => {
+                let overwrite = self.options.conflicts == Conflicts::Overwrite;
+                overwrite::profile(self.kc, self.realm(), self.source, overwrite).await
+            }
             Step::Overwrite { kind } => {
                 let names: Vec<String> = plan
                     .kinds
@@ -85,11 +103,22 @@ impl<'a> Restorer<'a> {
         let realm = self.realm();
         let mut report = StepReport::default();
         if self.kc.realm_exists(realm).await? {
+            let there = self.kc.read_json(realm, &[], &[]).await?;
+            let stamp = &self.options.stamp;
+            if stamp.is_empty() || there["attributes"][STAMP].as_str() != Some(stamp) {
+                let message = format!("a realm named {realm} exists, not made by this restore");
+                return Err(KeycloakError::Conflict { message });
+            }
             report.skipped = 1;
             report.notes.push(format!("The realm {realm} was created by an earlier run."));
+            self.put_profile().await?;
             return Ok(report);
         }
         let mut representation = prepare_realm(&self.source.realm, realm).realm;
+        if representation["attributes"].as_object().is_none() {
+            representation["attributes"] = json!({});
+        }
+        representation["attributes"][STAMP] = Value::String(self.options.stamp.clone());
         let services: Vec<Value> = self
             .source
             .users
@@ -111,11 +140,19 @@ impl<'a> Restorer<'a> {
             }
             other => other,
         })?;
-        if let Some(profile) = &self.source.user_profile {
-            self.kc.write_json(Method::PUT, realm, &["users", "profile"], profile).await?;
-        }
+        self.put_profile().await?;
         report.added = 1;
         Ok(report)
+    }
+
+    /// The backup's user profile, whole, in the new realm (again on a second run: it is the
+    /// same write).
+    async fn put_profile(&self) -> Result<(), KeycloakError> {
+        if let Some(profile) = &self.source.user_profile {
+            let at = ["users", "profile"];
+            self.kc.write_json(Method::PUT, self.realm(), &at, profile).await?;
+        }
+        Ok(())
     }
 
     /// What only the backup holds, created in the live realm: one partial import for the
@@ -162,9 +199,9 @@ impl<'a> Restorer<'a> {
         });
         drop_ids(&mut body);
         let mut report = StepReport::default();
-        count(&mut report, &self.kc.partial_import(self.realm(), &body, IfExists::Skip).await?);
-
+        // Scopes first: Keycloak leaves out of a new client any scope that does not exist yet.
         let mut lookup = Lookup::new(self.kc, self.realm());
+
         for scope in pick(&realm["clientScopes"], "name", &create("client_scopes")) {
             let name = scope["name"].as_str().unwrap_or_default().to_owned();
             if lookup.client_scope(&name).await?.is_some() {
@@ -176,6 +213,8 @@ impl<'a> Restorer<'a> {
             self.kc.write_json(Method::POST, self.realm(), &["client-scopes"], &scope).await?;
             report.added += 1;
         }
+        count(&mut report, &self.kc.partial_import(self.realm(), &body, IfExists::Skip).await?);
+
         // Deeper groups whose parent existed: parents first, so each finds its own.
         let all_groups = realm_kinds(realm).remove("groups").unwrap_or_default();
         let mut deeper: Vec<&String> =

@@ -169,7 +169,7 @@ pub async fn kind(
     };
     for name in names {
         let Some(thing) = things.get(name) else { continue };
-        let done = one(kc, realm, source, kind, name, thing, &mut lookup, &mut report).await;
+        let done = one(kc, realm, kind, name, thing, &mut lookup, &mut report).await;
         match done {
             Ok(true) => report.overwritten += 1,
             Ok(false) => {
@@ -192,7 +192,6 @@ pub async fn kind(
 async fn one(
     kc: &KeycloakAdmin,
     realm: &str,
-    source: &Snapshot,
     kind: &str,
     name: &str,
     thing: &Value,
@@ -229,19 +228,15 @@ async fn one(
                 None => false,
             },
             "identity_providers" => {
+                // Sent with its secret still masked: Keycloak keeps the secret it holds when
+                // it receives the mask, and would drop it were the field left out.
                 let mut body = thing.clone();
                 body.as_object_mut().map(|m| m.remove("internalId"));
-                put(kc, realm, &["identity-provider", "instances", name], &body, None).await?
-            }
-            "users" => user(lookup, name, thing, &mut report.notes).await?,
-            "user_profile" => {
-                // Compared attribute by attribute, written whole, once.
-                let Some(profile) = &source.user_profile else { return Ok(true) };
-                if report.overwritten == 0 {
-                    kc.write_json(Method::PUT, realm, &["users", "profile"], profile).await?;
-                }
+                let at = ["identity-provider", "instances", name];
+                kc.write_json(Method::PUT, realm, &at, &body).await?;
                 true
             }
+            "users" => user(lookup, name, thing, &mut report.notes).await?,
             _ => false,
         };
         Ok(done)
@@ -278,8 +273,46 @@ async fn settings(kc: &KeycloakAdmin, realm: &str, settings: &Value) -> Result<(
             map.remove(key);
         }
     }
-    drop_masked(&mut body);
+    // Masked values (the mail server's password) stay masked: Keycloak keeps what it holds.
     kc.write_json(Method::PUT, realm, &[], &body).await
+}
+
+/// The backup's user profile merged into the realm's: attributes only the backup has are
+/// added; with `overwrite`, those that differ and the profile's groups and policy are put back.
+/// Runs before the users, so that their attributes are kept.
+pub async fn profile(
+    kc: &KeycloakAdmin,
+    realm: &str,
+    source: &Snapshot,
+    overwrite: bool,
+) -> Result<StepReport, KeycloakError> {
+    let mut report = StepReport::default();
+    let Some(wanted) = &source.user_profile else { return Ok(report) };
+    let mut profile = kc.read_json(realm, &["users", "profile"], &[]).await?;
+    let mut attributes = profile["attributes"].as_array().cloned().unwrap_or_default();
+    for attribute in wanted["attributes"].as_array().into_iter().flatten() {
+        match attributes.iter_mut().find(|a| a["name"] == attribute["name"]) {
+            None => {
+                attributes.push(attribute.clone());
+                report.added += 1;
+            }
+            Some(there) if overwrite && there != attribute => {
+                *there = attribute.clone();
+                report.overwritten += 1;
+            }
+            Some(_) => report.skipped += 1,
+        }
+    }
+    profile["attributes"] = Value::Array(attributes);
+    if overwrite {
+        for (key, value) in wanted.as_object().into_iter().flatten() {
+            if key != "attributes" {
+                profile[key.as_str()] = value.clone();
+            }
+        }
+    }
+    kc.write_json(Method::PUT, realm, &["users", "profile"], &profile).await?;
+    Ok(report)
 }
 
 /// A client with its protocol mappers, by name; its authorization settings stay (see the plan).

@@ -148,6 +148,13 @@ fn live_warnings(source: &Snapshot, plan: &mut RestorePlan, conflicts: Conflicts
         }
     }
     if conflicts == Conflicts::Overwrite {
+        // TODO(#5): overwrite composites, client scope mappers and scope mappings too.
+        warnings.push(
+            "Overwriting puts back a role's description and attributes, not which roles it is \
+             made of, nor a client scope's mappers or the realm's scope mappings: the check \
+             after the restore lists what still differs."
+                .to_owned(),
+        );
         warnings.push(
             "Conflicting clients, groups and users are updated in place, never deleted and \
              re-created: clients keep their ids and service accounts, groups their members, \

@@ -26,7 +26,7 @@ fn backup() -> Snapshot {
 }
 
 fn options(target: Target, conflicts: Conflicts) -> RestoreOptions {
-    RestoreOptions { target, conflicts, email_users: false }
+    RestoreOptions { target, conflicts, email_users: false, stamp: String::new() }
 }
 
 fn kind<'a>(plan: &'a super::RestorePlan, name: &str) -> &'a super::KindPlan {

@@ -10,7 +10,7 @@ use crate::backup::collect::MASKED;
 
 /// Keys that hold an id Keycloak makes (or a reference to one) and that a new realm must not
 /// reuse: the database keys are unique across realms.
-const IDS: [&str; 4] = ["id", "containerId", "parentId", "flowId"];
+const IDS: [&str; 6] = ["id", "containerId", "parentId", "flowId", "internalId", "_id"];
 
 /// A realm ready to be created, and what a person must set again by hand.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,8 +71,50 @@ pub fn prepare_realm(realm: &Value, new_name: &str) -> PreparedRealm {
     if masked > 0 {
         to_set_again.push(format!("Other values Keycloak masked in the backup: {masked}."));
     }
+    let flows = new_flow_ids(&realm);
     drop_ids(&mut realm);
+    follow_flows(&mut realm, &flows, &mut to_set_again);
     PreparedRealm { realm, to_set_again }
+}
+
+/// Each flow's id and alias, with the new id it gets: clients name the flows that override
+/// theirs by id, so the new realm's flows get ids of their own that the clients follow.
+fn new_flow_ids(realm: &Value) -> Vec<(String, String, String)> {
+    let flows = realm["authenticationFlows"].as_array().into_iter().flatten();
+    flows
+        .filter_map(|flow| {
+            let (id, alias) = (flow["id"].as_str()?, flow["alias"].as_str()?);
+            Some((id.to_owned(), alias.to_owned(), uuid::Uuid::new_v4().to_string()))
+        })
+        .collect()
+}
+
+/// Gives the flows their new ids and points each client's overrides at them; an override
+/// naming a flow the backup does not hold is dropped and said.
+fn follow_flows(realm: &mut Value, flows: &[(String, String, String)], said: &mut Vec<String>) {
+    for flow in realm["authenticationFlows"].as_array_mut().into_iter().flatten() {
+        if let Some((_, _, new)) = flows.iter().find(|(_, alias, _)| flow["alias"] == *alias) {
+            flow["id"] = Value::String(new.clone());
+        }
+    }
+    for client in realm["clients"].as_array_mut().into_iter().flatten() {
+        let name = client["clientId"].as_str().unwrap_or_default().to_owned();
+        let Some(overrides) = client["authenticationFlowBindingOverrides"].as_object_mut() else {
+            continue;
+        };
+        overrides.retain(|binding, id| {
+            match flows.iter().find(|(old, _, _)| id.as_str() == Some(old)) {
+                Some((_, _, new)) => {
+                    *id = Value::String(new.clone());
+                    true
+                }
+                None => {
+                    said.push(format!("The {binding} flow override of the client {name}."));
+                    false
+                }
+            }
+        });
+    }
 }
 
 /// A user ready to be imported into the new realm: without its id and credentials, and made

@@ -17,6 +17,23 @@ fn has_key(value: &Value, key: &str) -> bool {
     }
 }
 
+/// Whether an id of the backup is left: the flows' ids are new ones the clients follow.
+fn has_old_id(prepared: &Value, original: &Value) -> bool {
+    let mut rest = prepared.clone();
+    let flows = rest.as_object_mut().and_then(|m| m.remove("authenticationFlows"));
+    let old: Vec<&Value> = original["authenticationFlows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("id"))
+        .collect();
+    let reused = flows
+        .iter()
+        .flat_map(|f| f.as_array().cloned().unwrap_or_default())
+        .any(|f| f.get("id").is_some_and(|id| old.contains(&id)));
+    reused || has_key(&rest, "id")
+}
+
 fn has_masked(value: &Value) -> bool {
     match value {
         Value::String(s) => s == MASKED,
@@ -43,7 +60,7 @@ fn a_prepared_realm_has_its_new_name_no_ids_and_no_masked_values_and_says_what_t
     let prepared = prepare_realm(&realm, "acme-restored");
     assert_eq!(prepared.realm["realm"], "acme-restored");
     assert!(prepared.realm.get("users").is_none());
-    assert!(!has_key(&prepared.realm, "id") && !has_key(&prepared.realm, "parentId"));
+    assert!(!has_old_id(&prepared.realm, &realm) && !has_key(&prepared.realm, "parentId"));
     assert!(!has_masked(&prepared.realm), "{}", prepared.realm);
     assert_eq!(prepared.realm["clients"][0]["secret"], "real", "a real secret is kept");
     assert_eq!(prepared.realm["smtpServer"]["host"], "mail");
@@ -76,7 +93,7 @@ fn every_shared_export_prepares_without_an_id_or_a_masked_value_left() {
         for realm in realms {
             let prepared = prepare_realm(&realm, "restored");
             let shown = file.display();
-            assert!(!has_key(&prepared.realm, "id"), "{shown}: an id is left");
+            assert!(!has_old_id(&prepared.realm, &realm), "{shown}: an id is left");
             assert!(!has_masked(&prepared.realm), "{shown}: a masked value is left");
             assert_eq!(prepared.realm["realm"], "restored", "{shown}");
             for user in realm["users"].as_array().into_iter().flatten() {
@@ -87,4 +104,25 @@ fn every_shared_export_prepares_without_an_id_or_a_masked_value_left() {
         }
     }
     assert!(prepared_realms >= 5, "{prepared_realms} realms prepared");
+}
+
+#[test]
+fn a_client_overriding_a_flow_follows_it_to_its_new_id() {
+    let realm = json!({
+        "realm": "acme",
+        "authenticationFlows": [{ "id": "f-1", "alias": "strict browser" }],
+        "clients": [{ "clientId": "crm", "authenticationFlowBindingOverrides":
+                        { "browser": "f-1", "direct_grant": "gone" } }],
+    });
+    let prepared = prepare_realm(&realm, "acme-2");
+    let new = prepared.realm["authenticationFlows"][0]["id"].as_str().unwrap().to_owned();
+    assert_ne!(new, "f-1");
+    let overrides = &prepared.realm["clients"][0]["authenticationFlowBindingOverrides"];
+    assert_eq!(overrides, &json!({ "browser": new }));
+    assert!(
+        prepared
+            .to_set_again
+            .iter()
+            .any(|s| s.contains("direct_grant flow override of the client crm"))
+    );
 }

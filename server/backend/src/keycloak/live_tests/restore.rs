@@ -82,6 +82,7 @@ async fn a_backup_comes_back_whole_into_a_new_realm_and_conflicts_go_as_chosen()
         target: Target::NewRealm(name.clone()),
         conflicts: Conflicts::Fail,
         email_users: false,
+        stamp: unique_name(),
     };
     let plan = make_plan(&source, None, &options);
     assert_eq!(plan.refused, None);
@@ -128,6 +129,7 @@ async fn a_backup_comes_back_whole_into_a_new_realm_and_conflicts_go_as_chosen()
         target: Target::Live(name.clone()),
         conflicts,
         email_users: false,
+        stamp: String::new(),
     };
     let now = live(&kc, &name).await;
     let failing = make_plan(&source, Some(&now), &into(Conflicts::Fail));
@@ -187,6 +189,7 @@ async fn every_shared_realm_export_restores_into_a_new_realm_or_fails_saying_why
                 target: Target::NewRealm(name.clone()),
                 conflicts: Conflicts::Fail,
                 email_users: false,
+                stamp: unique_name(),
             };
             let mut plan = make_plan(&source, None, &options);
             refuse_unknown_providers(&mut plan, &source, &known);
