@@ -14,6 +14,7 @@ use crate::AppError;
 use crate::api::backups::{
     BackupOverview, BackupRow, KeyState, SaveBackupSchedule, StartBackup, list_backups,
 };
+use crate::api::restores::{ResumeRestore, StartRestore, list_restores};
 use crate::components::current_tenant;
 use crate::components::error_panel::{ErrorPanel, or_error_panel};
 use crate::components::format::date_time;
@@ -29,7 +30,11 @@ const PRIMARY: &str = "rounded bg-sky-700 px-3 py-1.5 font-medium text-white hov
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 enum BackupsView {
     Forbidden,
-    Held { tenant: String, overview: Result<BackupOverview, AppError> },
+    Held {
+        tenant: String,
+        overview: Box<Result<BackupOverview, AppError>>,
+        restores: Result<Vec<crate::api::restores::RestoreRow>, AppError>,
+    },
 }
 
 /// The backups of the tenant in the URL.
@@ -39,15 +44,23 @@ pub fn BackupsPage() -> impl IntoView {
     let tenant = current_tenant();
     let start = ServerAction::<StartBackup>::new();
     let schedule = ServerAction::<SaveBackupSchedule>::new();
+    let restore = ServerAction::<StartRestore>::new();
+    let resume = ServerAction::<ResumeRestore>::new();
     let tick = RwSignal::new(0_u32);
     reload_after(start, tick);
     reload_after(schedule, tick);
+    reload_after(restore, tick);
+    reload_after(resume, tick);
     let page = Resource::new(move || (tenant.get(), tick.get()), move |(t, _)| load(rights, t));
     reload_while(
         move || {
             page.with(|view| match view {
-                Some(Ok(BackupsView::Held { overview: Ok(overview), .. })) => {
-                    overview.backups.iter().any(|b| b.state == "running")
+                Some(Ok(BackupsView::Held { overview, restores, .. })) => {
+                    let Ok(overview) = overview.as_ref() else { return false };
+                    let restoring = restores
+                        .as_ref()
+                        .is_ok_and(|rows| rows.iter().any(|r| r.state == "running"));
+                    restoring || overview.backups.iter().any(|b| b.state == "running")
                 }
                 _ => false,
             })
@@ -64,11 +77,12 @@ pub fn BackupsPage() -> impl IntoView {
                     page.await,
                     |view| match view {
                         BackupsView::Forbidden => view! { <ForbiddenPanel /> }.into_any(),
-                        BackupsView::Held { tenant, overview } => {
+                        BackupsView::Held { tenant, overview, restores } => {
                             or_error_panel(
-                                overview,
+                                *overview,
                                 |overview| {
-                                    view! { <BackupsPanels tenant overview start schedule /> }
+                                    let actions = Actions { start, schedule, restore, resume };
+                                    view! { <BackupsPanels tenant overview restores actions /> }
                                 },
                             )
                         }
@@ -86,16 +100,27 @@ async fn load(rights: RightsResource, tenant: Option<String>) -> Result<BackupsV
         return Ok(BackupsView::Forbidden);
     };
     let overview = list_backups(held.tenant.clone()).await;
-    Ok(BackupsView::Held { tenant: held.tenant, overview })
+    let restores = list_restores(held.tenant.clone()).await;
+    Ok(BackupsView::Held { tenant: held.tenant, overview: Box::new(overview), restores })
+}
+
+/// The page's actions: each reloads the page when it ends.
+#[derive(Clone, Copy)]
+struct Actions {
+    start: ServerAction<StartBackup>,
+    schedule: ServerAction<SaveBackupSchedule>,
+    restore: ServerAction<StartRestore>,
+    resume: ServerAction<ResumeRestore>,
 }
 
 #[component]
 fn BackupsPanels(
     tenant: String,
     overview: BackupOverview,
-    start: ServerAction<StartBackup>,
-    schedule: ServerAction<SaveBackupSchedule>,
+    restores: Result<Vec<crate::api::restores::RestoreRow>, AppError>,
+    actions: Actions,
 ) -> impl IntoView {
+    let Actions { start, schedule, restore, resume } = actions;
     let can_start = overview.can_manage && overview.key.sealing_key.is_some();
     let running = overview.backups.iter().any(|b| b.state == "running");
     let start_tenant = tenant.clone();
@@ -148,6 +173,9 @@ fn BackupsPanels(
                         <restore::RestoreSection
                             tenant=tenant.clone()
                             backups=overview.backups.clone()
+                            restores=restores.clone()
+                            start=restore
+                            resume
                         />
                         <restore::UploadForm tenant=tenant.clone() />
                     }

@@ -8,14 +8,14 @@ use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
 use super::restore_item::RestoreItem;
+use crate::AppError;
 use crate::api::backups::BackupRow;
 use crate::api::restores::{
-    INTO_LIVE, INTO_NEW, PlanRestore, RestoreChoice, RestorePlanView, ResumeRestore, StartRestore,
-    list_restores,
+    INTO_LIVE, INTO_NEW, PlanRestore, RestoreChoice, RestorePlanView, RestoreRow, ResumeRestore,
+    StartRestore,
 };
 use crate::components::error_panel::{ErrorPanel, or_error_panel};
 use crate::components::format::date_time;
-use crate::components::reload::{reload_after, reload_while};
 
 /// A button's look.
 const BUTTON: &str = "rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50";
@@ -70,32 +70,18 @@ pub fn UploadForm(tenant: String) -> impl IntoView {
     }
 }
 
-/// The restore form, the dry run's answer, and the list of restores.
+/// The restore form, the dry run's answer, and the list of restores (read with the page, so
+/// that the page reloads it after a restore starts and while one runs).
 #[component]
-pub fn RestoreSection(tenant: String, backups: Vec<BackupRow>) -> impl IntoView {
+pub fn RestoreSection(
+    tenant: String,
+    backups: Vec<BackupRow>,
+    restores: Result<Vec<RestoreRow>, AppError>,
+    start: ServerAction<StartRestore>,
+    resume: ServerAction<ResumeRestore>,
+) -> impl IntoView {
     let complete: Vec<BackupRow> = backups.into_iter().filter(|b| b.state == "complete").collect();
     let plan = ServerAction::<PlanRestore>::new();
-    let start = ServerAction::<StartRestore>::new();
-    let resume = ServerAction::<ResumeRestore>::new();
-    let tick = RwSignal::new(0_u32);
-    reload_after(start, tick);
-    reload_after(resume, tick);
-    let list_tenant = tenant.clone();
-    let restores = Resource::new(
-        move || tick.get(),
-        move |_| {
-            let tenant = list_tenant.clone();
-            async move { list_restores(tenant).await }
-        },
-    );
-    reload_while(
-        move || {
-            restores
-                .with(|r| matches!(r, Some(Ok(rows)) if rows.iter().any(|r| r.state == "running")))
-        },
-        tick,
-    );
-
     let first = complete.first().map(|b| b.id.clone()).unwrap_or_default();
     let choice = RwSignal::new(RestoreChoice {
         source: first,
@@ -108,29 +94,20 @@ pub fn RestoreSection(tenant: String, backups: Vec<BackupRow>) -> impl IntoView 
         let tenant = tenant.clone();
         view! { <ChoiceForm tenant complete choice plan start /> }.into_any()
     });
-
-    let item_tenant = tenant.clone();
-    let list = move || {
-        let tenant = item_tenant.clone();
-        Suspend::new(async move {
-            or_error_panel(restores.await, move |rows| {
-                if rows.is_empty() {
-                    return view! {
-                        <p class="text-slate-600">{t!("restores.none").to_string()}</p>
-                    }
-                    .into_any();
-                }
-                let items = rows
-                    .into_iter()
-                    .map(|row| {
-                        let tenant = tenant.clone();
-                        view! { <RestoreItem tenant row resume /> }.into_any()
-                    })
-                    .collect_view();
-                view! { <ul class="space-y-3" data-testid="restores">{items}</ul> }.into_any()
+    let list = or_error_panel(restores, move |rows| {
+        if rows.is_empty() {
+            return view! { <p class="text-slate-600">{t!("restores.none").to_string()}</p> }
+                .into_any();
+        }
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let tenant = tenant.clone();
+                view! { <RestoreItem tenant row resume /> }.into_any()
             })
-        })
-    };
+            .collect_view();
+        view! { <ul class="space-y-3" data-testid="restores">{items}</ul> }.into_any()
+    });
     view! {
         <section aria-labelledby="backup-restore" class="mt-6">
             <h2 id="backup-restore" class="text-lg font-medium">
@@ -139,7 +116,7 @@ pub fn RestoreSection(tenant: String, backups: Vec<BackupRow>) -> impl IntoView 
             <p class="text-sm text-slate-600">{t!("restores.hint").to_string()}</p>
             {form}
             <h3 class="mt-4 font-medium">{t!("restores.list").to_string()}</h3>
-            <Transition fallback=|| ()>{list}</Transition>
+            {list}
         </section>
     }
 }
