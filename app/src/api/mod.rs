@@ -67,6 +67,10 @@ pub const SERVER_FNS: &[(&str, Action)] = &[
     ("backups/start", Action::ManageBackups),
     ("backups/schedule", Action::ManageBackups),
     ("backups/diff", Action::ViewBackups),
+    ("restores/plan", Action::RestoreBackup),
+    ("restores/start", Action::RestoreBackup),
+    ("restores/resume", Action::RestoreBackup),
+    ("restores/list", Action::ViewBackups),
 ];
 
 /// Routes outside the server functions that serve files, each with its action. The export
