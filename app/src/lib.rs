@@ -7,6 +7,8 @@
 rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod charts;
 pub mod components;
 pub mod error;
 pub mod pages;

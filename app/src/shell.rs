@@ -9,9 +9,9 @@ use rust_i18n::t;
 use crate::api::rights::get_rights;
 use crate::components::layout::Layout;
 use crate::pages::{
-    BackupsPage, HomePage, ImportPage, NewRequestPage, NewUserPage, NotFoundPage, RequestPage,
-    RequestSettingsPage, RequestsPage, Section, SectionPage, SignInPage, TenantPage, UserPage,
-    UsersPage,
+    BackupsPage, HealthPage, HomePage, ImportPage, NewRequestPage, NewUserPage, NotFoundPage,
+    RequestPage, RequestSettingsPage, RequestsPage, Section, SectionPage, SignInPage, TenantPage,
+    UserPage, UsersPage,
 };
 
 /// The document the server renders around the app.
@@ -99,7 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route
                         ssr=SsrMode::Async
                         path=path!("/t/:tenant/health")
-                        view=|| view! { <SectionPage section=Section::Health /> }
+                        view=HealthPage
                     />
                     <Route
                         ssr=SsrMode::Async

@@ -35,6 +35,10 @@ pub struct ServerContext {
     pub instance: String,
     /// Where backups and their keys are.
     pub vault: cloudtrust_backend::backup::Vault,
+    /// The checks of the console's dependencies.
+    pub health: Arc<cloudtrust_backend::health::HealthChecker>,
+    /// The metrics store the charts read, when one is set.
+    pub metrics: Option<Arc<dyn cloudtrust_backend::metrics::MetricsStore>>,
 }
 
 /// Who is signed in, as the sign-in established it. Kept in the session, on the server.

@@ -62,6 +62,17 @@ pub struct Config {
     /// Where each tenant's backup key is read from (`<tenant>.key`); outside `backup_dir`.
     /// Without it, keys come only from `CTC_BACKUP_KEY_<TENANT>`.
     pub backup_key_dir: Option<PathBuf>,
+    /// The metrics store the health charts read, speaking the Prometheus HTTP API
+    /// (Prometheus, VictoriaMetrics, Thanos, Mimir; a path prefix and basic credentials may be
+    /// part of it). Without it, the charts say they are off.
+    pub metrics_url: Option<Url>,
+    /// Keycloak's management port (`http://host:9000`), where its own health probes answer.
+    /// Without it, Keycloak is judged by its Admin API alone.
+    pub keycloak_management_url: Option<Url>,
+    /// Seconds between two scheduled runs of the health checks; a result holds that long.
+    pub health_interval_secs: u64,
+    /// Seconds one health check may take before it counts as down.
+    pub health_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -83,6 +94,10 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             backup_dir: PathBuf::from("data/backups"),
             backup_key_dir: None,
+            metrics_url: None,
+            keycloak_management_url: None,
+            health_interval_secs: 30,
+            health_timeout_secs: 5,
         }
     }
 }
@@ -91,7 +106,7 @@ impl Default for Config {
 impl Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Config", 16)?;
+        let mut st = s.serialize_struct("Config", 20)?;
         st.serialize_field("public_url", &self.public_url)?;
         st.serialize_field("database_url", self.database_url.expose())?;
         st.serialize_field("keycloak_url", &self.keycloak_url)?;
@@ -108,6 +123,10 @@ impl Serialize for Config {
         st.serialize_field("log_format", &self.log_format)?;
         st.serialize_field("backup_dir", &self.backup_dir)?;
         st.serialize_field("backup_key_dir", &self.backup_key_dir)?;
+        st.serialize_field("metrics_url", &self.metrics_url)?;
+        st.serialize_field("keycloak_management_url", &self.keycloak_management_url)?;
+        st.serialize_field("health_interval_secs", &self.health_interval_secs)?;
+        st.serialize_field("health_timeout_secs", &self.health_timeout_secs)?;
         st.end()
     }
 }
@@ -159,6 +178,16 @@ impl Config {
     /// How long one call to Keycloak may take.
     pub fn keycloak_timeout(&self) -> Duration {
         Duration::from_secs(self.keycloak_timeout_secs)
+    }
+
+    /// How long one health check may take.
+    pub fn health_timeout(&self) -> Duration {
+        Duration::from_secs(self.health_timeout_secs)
+    }
+
+    /// How often the health checks run, and how long a result holds.
+    pub fn health_interval(&self) -> Duration {
+        Duration::from_secs(self.health_interval_secs)
     }
 
     /// Whether cookies must be `Secure` (anywhere but plain-HTTP development).
@@ -221,12 +250,31 @@ impl Config {
         if self.keycloak_timeout_secs == 0 {
             return Err(invalid("CTC_KEYCLOAK_TIMEOUT_SECS", "must be at least 1"));
         }
+        for (setting, url) in [
+            ("CTC_METRICS_URL", &self.metrics_url),
+            ("CTC_KEYCLOAK_MANAGEMENT_URL", &self.keycloak_management_url),
+        ] {
+            if let Some(url) = url
+                && (!matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base())
+            {
+                return Err(invalid(setting, "must be an http:// or https:// URL"));
+            }
+        }
+        if self.health_interval_secs < 5 {
+            return Err(invalid("CTC_HEALTH_INTERVAL_SECS", "must be at least 5"));
+        }
+        if self.health_timeout_secs == 0 || self.health_timeout_secs >= self.health_interval_secs {
+            return Err(invalid(
+                "CTC_HEALTH_TIMEOUT_SECS",
+                "must be at least 1 and shorter than CTC_HEALTH_INTERVAL_SECS",
+            ));
+        }
         Ok(())
     }
 }
 
 /// The setting names the environment may carry (without `CTC_`, lowercase).
-const KNOWN: [&str; 16] = [
+const KNOWN: [&str; 20] = [
     "public_url",
     "database_url",
     "keycloak_url",
@@ -243,6 +291,10 @@ const KNOWN: [&str; 16] = [
     "log_format",
     "backup_dir",
     "backup_key_dir",
+    "metrics_url",
+    "keycloak_management_url",
+    "health_interval_secs",
+    "health_timeout_secs",
 ];
 
 /// `CTC_*` variables that name no setting (a typo, most often), for a warning at start.

@@ -5,6 +5,7 @@
 
 mod auth;
 mod backups;
+mod charts;
 mod config;
 mod export;
 mod health;
@@ -14,10 +15,12 @@ mod logging;
 mod request_id;
 mod router;
 mod state;
+mod telemetry;
 
 use std::time::Duration;
 
 use anyhow::Context;
+use cloudtrust_backend::health::Scope;
 use cloudtrust_backend::store::Store;
 use tower_sessions::ExpiredDeletion;
 use tracing::{error, info, warn};
@@ -36,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
 
     let leptos = leptos::config::get_configuration(None)?.leptos_options;
     let state = AppState::new(config, leptos).await?;
+    telemetry::handle();
 
     check_keycloak(&state).await;
     start_jobs(&state.store, &state.services);
@@ -90,6 +94,11 @@ fn start_jobs(store: &Store, services: &cloudtrust_app::ssr::ServerContext) {
             async move { cloudtrust_app::api::backups::take::tick(&ctx).await }
         },
     );
+    let health = services.health.clone();
+    jobs::spawn_leased(store.clone(), "health", holder.clone(), health.interval(), move || {
+        let health = health.clone();
+        async move { health.refresh(Scope::All).await.map(|_| ()).map_err(|e| e.to_string()) }
+    });
     let sessions = store.sessions();
     jobs::spawn_leased(
         store.clone(),

@@ -27,8 +27,15 @@ use crate::state::AppState;
 /// The routes outside Leptos, all public by design: sign-in must work without a session, and
 /// orchestrators probe health without one.
 #[cfg(test)]
-pub const PUBLIC_ROUTES: &[&str] =
-    &["/auth/login", "/auth/callback", "/auth/logout", "/health/live", "/health/ready"];
+pub const PUBLIC_ROUTES: &[&str] = &[
+    "/auth/login",
+    "/auth/callback",
+    "/auth/logout",
+    "/health",
+    "/health/live",
+    "/health/ready",
+    "/metrics",
+];
 
 /// Builds the whole application.
 pub fn build(state: Arc<AppState>) -> Router {
@@ -49,8 +56,6 @@ pub fn build(state: Arc<AppState>) -> Router {
         .route("/auth/login", get(auth::login))
         .route("/auth/callback", get(auth::callback))
         .route("/auth/logout", post(auth::logout))
-        .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
         .route("/export/t/{tenant}/users.csv", get(crate::export::users_csv))
         .route(
             "/import/t/{tenant}/users",
@@ -64,6 +69,14 @@ pub fn build(state: Arc<AppState>) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::backups::EXPORT_BODY_LIMIT)),
         )
         .route("/backups/t/{tenant}/{id}/export.json", get(crate::backups::download))
+        .route("/export/t/{tenant}/health/{chart}/series.csv", get(crate::charts::series_csv))
+        .with_state(state.clone());
+    let probes = Router::new()
+        .route("/health", get(health::summary))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(health::metrics))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), health::limit))
         .with_state(state.clone());
 
     let pages = Router::new()
@@ -74,8 +87,11 @@ pub fn build(state: Arc<AppState>) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos);
 
+    crate::telemetry::handle();
     auth_routes
+        .merge(probes)
         .merge(pages)
+        .layer(axum::middleware::from_fn(crate::telemetry::track))
         .layer(axum::middleware::from_fn(input_errors_answer_their_status))
         .layer(axum::middleware::from_fn(auth::require_session))
         .layer(axum::middleware::from_fn_with_state(state, auth::check_origin))
@@ -130,6 +146,9 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod health_tests;
 
 #[cfg(test)]
 mod keycloak_tests;

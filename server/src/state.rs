@@ -7,7 +7,9 @@ use std::time::Duration;
 use anyhow::Context;
 use cloudtrust_app::ssr::ServerContext;
 use cloudtrust_backend::backup::Vault;
+use cloudtrust_backend::health::{HealthChecker, HealthSettings};
 use cloudtrust_backend::keycloak::{KeycloakAdmin, KeycloakSettings};
+use cloudtrust_backend::metrics::{MetricsStore, Prometheus};
 use cloudtrust_backend::realm_facts::RealmFactsCache;
 use cloudtrust_backend::store::Store;
 use cloudtrust_backend::tenants::TenantDirectory;
@@ -22,6 +24,9 @@ const TENANT_LIST_TTL: Duration = Duration::from_secs(30);
 /// How long a tenant's brute-force and event settings are trusted by the user list.
 const REALM_FACTS_TTL: Duration = Duration::from_secs(30);
 
+/// A health check that answers but takes longer than this is degraded.
+const SLOW_CHECK: Duration = Duration::from_secs(2);
+
 /// The server's shared state.
 pub struct AppState {
     /// The settings read at start.
@@ -34,6 +39,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// What server functions and pages receive as context.
     pub services: ServerContext,
+    /// The rate shared by `/health` and `/metrics` on this instance.
+    pub probes: governor::DefaultDirectRateLimiter,
 }
 
 impl AppState {
@@ -54,16 +61,40 @@ impl AppState {
         let realm_facts = RealmFactsCache::new(keycloak.clone(), REALM_FACTS_TTL);
         let vault = Vault::new(config.backup_dir.clone(), config.backup_key_dir.clone())
             .context("CTC_BACKUP_KEY_DIR")?;
+        let tenants = Arc::new(tenants);
+        let metrics = match &config.metrics_url {
+            Some(url) => {
+                let store = Prometheus::new(url.clone(), config.health_timeout())
+                    .context("CTC_METRICS_URL")?;
+                Some(Arc::new(store) as Arc<dyn MetricsStore>)
+            }
+            None => None,
+        };
+        let health = HealthChecker::new(
+            keycloak.clone(),
+            store.clone(),
+            tenants.clone(),
+            metrics.clone(),
+            HealthSettings {
+                management_url: config.keycloak_management_url.clone(),
+                timeout: config.health_timeout(),
+                interval: config.health_interval(),
+                slow: SLOW_CHECK,
+            },
+        );
         let services = ServerContext {
             keycloak,
             store: store.clone(),
-            tenants: Arc::new(tenants),
+            tenants,
             realm_facts: Arc::new(realm_facts),
             console_realm: config.oidc_realm.clone(),
             instance: uuid::Uuid::new_v4().to_string(),
             vault,
+            health: Arc::new(health),
+            metrics,
         };
 
-        Ok(Arc::new(AppState { config, store, oidc, leptos, services }))
+        let probes = crate::health::probe_limiter();
+        Ok(Arc::new(AppState { config, store, oidc, leptos, services, probes }))
     }
 }

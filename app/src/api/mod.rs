@@ -2,6 +2,7 @@
 //! [`catalogue`] and asks the policy before it acts.
 
 pub mod backups;
+pub mod health;
 pub mod import;
 pub mod lifecycle;
 pub mod membership;
@@ -71,6 +72,9 @@ pub const SERVER_FNS: &[(&str, Action)] = &[
     ("restores/start", Action::RestoreBackup),
     ("restores/resume", Action::RestoreBackup),
     ("restores/list", Action::ViewBackups),
+    ("health/board", Action::ViewHealth),
+    ("health/check", Action::ViewHealth),
+    ("health/charts", Action::ViewHealth),
 ];
 
 /// Routes outside the server functions that serve files, each with its action. The export
@@ -79,6 +83,7 @@ pub const DOWNLOADS: &[(&str, Action)] = &[
     ("/export/t/{tenant}/users.csv", Action::ExportUsers),
     ("/import/t/{tenant}/users", Action::ImportUsers),
     ("/export/t/{tenant}/requests/{id}/rows.csv", Action::FileRequest),
+    ("/export/t/{tenant}/health/{chart}/series.csv", Action::ViewHealth),
 ];
 
 /// The action a server function endpoint runs, if the catalogue names it.

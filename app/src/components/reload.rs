@@ -44,3 +44,22 @@ pub fn reload_while(moving: impl Fn() -> bool + Send + Sync + 'static, tick: RwS
         }
     });
 }
+
+/// Bumps `tick` every `seconds` for as long as the page is open (in the browser), skipping a
+/// beat while the person types in one of the page's forms.
+pub fn reload_every(seconds: u64, tick: RwSignal<u32>) {
+    Effect::new(move |_| {
+        let reload = move || {
+            let typing = document()
+                .active_element()
+                .and_then(|element| element.closest("form").ok().flatten())
+                .is_some();
+            if !typing {
+                tick.update(|n| *n += 1);
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(reload, Duration::from_secs(seconds.max(1))) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+}

@@ -2,6 +2,7 @@
 //! every call again.
 
 mod backups;
+mod health;
 mod home;
 mod import;
 mod new_request;
@@ -17,6 +18,7 @@ mod user;
 mod users;
 
 pub use backups::BackupsPage;
+pub use health::HealthPage;
 pub use home::HomePage;
 pub use import::ImportPage;
 pub use new_request::NewRequestPage;

@@ -86,7 +86,7 @@ pub fn SectionPage(section: Section) -> impl IntoView {
                     .and_then(|t| rights.tenant(&t))
                     .is_some_and(|held| held.can(section.action()));
                 if allowed {
-                    // TODO(#6) health; TODO(#7) and TODO(#8) reports; TODO(#9) audit.
+                    // TODO(#7) and TODO(#8) reports; TODO(#9) audit.
                     view! {
                         <div>
                             <h1 class="text-2xl font-semibold">{section.label()}</h1>

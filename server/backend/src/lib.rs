@@ -6,8 +6,10 @@
 //! the server functions decide that, then call in here.
 
 pub mod backup;
+pub mod health;
 pub mod import;
 pub mod keycloak;
+pub mod metrics;
 pub mod realm_facts;
 pub mod secret;
 pub mod store;

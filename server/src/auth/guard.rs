@@ -14,10 +14,11 @@ use tracing::warn;
 
 use crate::state::AppState;
 
-/// Paths anyone may reach: sign-in itself, the static files, and the health probes. Server
-/// functions under `/api/` answer 401 themselves rather than redirect.
+/// Paths anyone may reach: sign-in itself, the static files, the health probes and the
+/// metrics for Prometheus. Server functions under `/api/` answer 401 themselves rather than
+/// redirect.
 const PUBLIC_PREFIXES: &[&str] =
-    &["/signin", "/auth/", "/pkg/", "/api/", "/health", "/favicon.svg"];
+    &["/signin", "/auth/", "/pkg/", "/api/", "/health", "/metrics", "/favicon.svg"];
 
 /// Sends a request for a private page without a signed-in session to sign-in, with the page as
 /// the place to return to.

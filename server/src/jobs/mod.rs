@@ -36,7 +36,10 @@ pub fn spawn_leased<F, Fut>(
                         continue;
                     }
                 }
-                match work().await {
+                let started = std::time::Instant::now();
+                let outcome = work().await;
+                crate::telemetry::job_ran(job, started, outcome.is_ok());
+                match outcome {
                     Ok(()) => debug!("job run finished"),
                     Err(err) => error!(%err, "job run failed"),
                 }

@@ -195,3 +195,56 @@ pub async fn call_encoded(
     let body = axum::body::to_bytes(response.into_body(), 1 << 22).await.unwrap();
     (status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
 }
+
+/// A TCP forwarder in front of a real server that can be cut (open connections dropped, new
+/// ones closed at once, as when the server is stopped) and restored (as when it is started
+/// again). The console under test is pointed at [`Forwarder::url`].
+pub struct Forwarder {
+    /// Where the console reaches the server through the forwarder.
+    pub url: url::Url,
+    cut: tokio::sync::watch::Sender<bool>,
+}
+
+impl Forwarder {
+    /// Starts forwarding to the host and port of `target`.
+    pub async fn start(target: &url::Url) -> Forwarder {
+        let upstream = format!(
+            "{}:{}",
+            target.host_str().expect("a host"),
+            target.port_or_known_default().expect("a port")
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut url = target.clone();
+        url.set_port(Some(listener.local_addr().unwrap().port())).unwrap();
+        let (cut, watching) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if *watching.borrow() {
+                    drop(inbound);
+                    continue;
+                }
+                let (upstream, mut watching) = (upstream.clone(), watching.clone());
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&upstream).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = watching.wait_for(|cut| *cut) => {}
+                    }
+                });
+            }
+        });
+        Forwarder { url, cut }
+    }
+
+    /// Cuts the server off.
+    pub fn cut(&self) {
+        self.cut.send_replace(true);
+    }
+
+    /// Lets it through again.
+    pub fn restore(&self) {
+        self.cut.send_replace(false);
+    }
+}

@@ -206,3 +206,68 @@ async fn a_server_function_whose_arguments_do_not_parse_answers_400_not_500() {
     let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(error["kind"], "InvalidInput");
 }
+
+#[tokio::test]
+async fn health_with_keycloak_out_of_reach_answers_503_naming_it_and_no_secret() {
+    let request = Request::get("/health").body(Body::empty()).unwrap();
+
+    let response = send(request).await;
+
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let health: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(health["status"], "down");
+    let state = |name: &str| {
+        let checks = health["checks"].as_array().unwrap();
+        checks.iter().find(|c| c["name"] == name).map(|c| c["state"].clone())
+    };
+    assert_eq!(state("keycloak.admin-api"), Some("down".into()));
+    assert_eq!(state("database"), Some("up".into()));
+    assert_eq!(state("metrics-store"), Some("degraded".into()), "no store set: charts off");
+    for secret in ["test-admin-secret", "test-oidc-secret", "127.0.0.1:9", "sqlite://"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern_in_prometheus_text() {
+    let app = super::build(state_without_keycloak().await);
+    let live = Request::get("/health/live").body(Body::empty()).unwrap();
+    app.clone().oneshot(live).await.unwrap();
+
+    let response = app.oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await;
+
+    let response = response.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/plain; version=0.0.4"), "{content_type}");
+    let body = axum::body::to_bytes(response.into_body(), 1 << 22).await.unwrap();
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let counted = text
+        .lines()
+        .any(|l| l.starts_with("ctc_http_requests_total{") && l.contains("route=\"/health/live\""));
+    assert!(counted, "{text}");
+    assert!(text.contains("ctc_db_pool_connections"), "{text}");
+    assert!(!text.contains("secret"), "{text}");
+}
+
+#[tokio::test]
+async fn the_probes_are_rate_limited_and_say_when_to_come_back() {
+    let app = super::build(state_without_keycloak().await);
+
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..120 {
+        let request = Request::get("/health/live").body(Body::empty()).unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+        }
+        statuses.push(response.status());
+    }
+
+    assert!(statuses[..50].iter().all(|s| *s == StatusCode::OK), "a burst is answered");
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "a flood is not");
+    assert_eq!(retry_after.unwrap(), "1");
+}

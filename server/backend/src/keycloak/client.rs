@@ -136,11 +136,10 @@ impl KeycloakAdmin {
         let mut retried = false;
         loop {
             let token = self.inner.token.get(&self.inner.http).await?;
-            let response = build(&self.inner.http)
-                .bearer_auth(token.expose())
-                .send()
-                .await
-                .map_err(KeycloakError::transport)?;
+            let started = std::time::Instant::now();
+            let answer = build(&self.inner.http).bearer_auth(token.expose()).send().await;
+            record_call(started, &answer);
+            let response = answer.map_err(KeycloakError::transport)?;
 
             if response.status() == StatusCode::UNAUTHORIZED && !retried {
                 debug!(call = what, "keycloak refused the cached token; renewing it once");
@@ -151,6 +150,22 @@ impl KeycloakAdmin {
             return Ok(response);
         }
     }
+}
+
+/// Counts the call and its duration for `/metrics`, by outcome (never by URL, which names
+/// realms and users).
+fn record_call(started: std::time::Instant, answer: &Result<Response, reqwest::Error>) {
+    let outcome = match answer {
+        Ok(r) if r.status().is_success() => "ok",
+        Ok(r) if r.status().is_client_error() => "client_error",
+        Ok(_) => "server_error",
+        Err(e) if e.is_timeout() => "timeout",
+        Err(_) => "unreachable",
+    };
+    metrics::histogram!("ctc_upstream_request_duration_seconds", "upstream" => "keycloak")
+        .record(started.elapsed().as_secs_f64());
+    metrics::counter!("ctc_upstream_requests_total", "upstream" => "keycloak", "outcome" => outcome)
+        .increment(1);
 }
 
 /// Turns an error status into its [`KeycloakError`]; passes a success through.

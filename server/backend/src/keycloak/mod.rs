@@ -34,6 +34,8 @@ pub use client::{KeycloakAdmin, KeycloakSettings};
 pub use error::{FieldError, KeycloakError};
 pub use group_roles::{GroupDetail, HeldRole};
 pub use import::{IfExists, ImportAnswer, ImportResult};
+pub use realms::MailServer;
+pub use sessions::ClientSessions;
 pub use types::{
     BruteForceStatus, ClientBrief, ClientRoleMappings, Consent, CredentialBrief, EventBrief,
     EventsConfig, FederatedIdentity, GroupBrief, ProfileAttribute, ProfileGroup,

@@ -6,6 +6,7 @@
 
 mod audit;
 mod backups;
+mod health;
 mod lease;
 mod notices;
 mod request_history;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, PgPool, SqlitePool};
 
 pub use audit::{AuditEntry, AuditRecord, Outcome};
 pub use backups::BackupRecord;
+pub use health::{HealthChange, StoredCheck};
 pub use lease::Lease;
 pub use notices::NoticeRecord;
 pub use request_records::{
@@ -122,6 +124,11 @@ impl Store {
         self.sessions.clone()
     }
 
+    /// The connections of the pool: open, and idle among them; for `/metrics`.
+    pub fn pool_use(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// Answers when the database takes a query; for health checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -167,3 +174,6 @@ mod request_tests;
 
 #[cfg(test)]
 mod backup_tests;
+
+#[cfg(test)]
+mod health_tests;

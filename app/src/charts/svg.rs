@@ -1,0 +1,321 @@
+//! The drawing itself: axes with units and times, one styled line per series, the legend.
+
+use cloudtrust_backend::metrics::Point;
+use plotters::element::{Drawable, PointCollection};
+use plotters::prelude::*;
+use plotters::style::RGBColor;
+use plotters_backend::{BackendCoord, DrawingBackend, DrawingErrorKind};
+
+use super::{ChartError, ChartSpec, Line, downsample};
+
+/// The Okabe-Ito palette, told apart with colour-blindness (yellow left out: it does not
+/// read on white).
+const COLOURS: [RGBColor; 7] = [
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x00, 0x00),
+];
+
+/// Dash and space lengths per line; `(0, 0)` is solid.
+const DASHES: [(u32, u32); 4] = [(0, 0), (8, 4), (2, 3), (12, 4)];
+
+/// Markers per line, shown every so often along it and in the legend.
+#[derive(Clone, Copy)]
+enum Marker {
+    Circle,
+    Triangle,
+    Square,
+    Cross,
+}
+
+const MARKERS: [Marker; 4] = [Marker::Circle, Marker::Triangle, Marker::Square, Marker::Cross];
+
+/// How a line is drawn: colour, dash and marker; 7 × 4 × 4 lines before two look alike.
+#[derive(Clone, Copy)]
+struct LineStyle {
+    colour: RGBColor,
+    dash: (u32, u32),
+    marker: Marker,
+}
+
+fn style_of(index: usize) -> LineStyle {
+    LineStyle {
+        colour: COLOURS[index % COLOURS.len()],
+        dash: DASHES[index % DASHES.len()],
+        marker: MARKERS[(index / DASHES.len() + index) % MARKERS.len()],
+    }
+}
+
+/// Draws `lines` as an SVG document, each reduced to what the chart's pixels can show.
+pub fn render_svg(spec: &ChartSpec, lines: &[Line]) -> Result<String, ChartError> {
+    let columns = spec.size.0.saturating_sub(90).max(10) as usize;
+    let reduced: Vec<Vec<Point>> = lines
+        .iter()
+        .map(|line| downsample(&line.points, spec.start_s, spec.end_s, columns))
+        .collect();
+    draw(spec, lines, &reduced)
+}
+
+/// Draws every point of `lines` as it is: what a chart costs without [`downsample`], the
+/// benchmark's baseline.
+pub fn render_svg_unreduced(spec: &ChartSpec, lines: &[Line]) -> Result<String, ChartError> {
+    let points: Vec<Vec<Point>> = lines.iter().map(|line| line.points.clone()).collect();
+    draw(spec, lines, &points)
+}
+
+fn draw(spec: &ChartSpec, lines: &[Line], reduced: &[Vec<Point>]) -> Result<String, ChartError> {
+    let (width, height) = spec.size;
+    let (low, high) = value_bounds(reduced);
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(fault)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(34)
+            .y_label_area_size(64)
+            .build_cartesian_2d(spec.start_s..spec.end_s.max(spec.start_s + 1), low..high)
+            .map_err(fault)?;
+        let span = spec.end_s - spec.start_s;
+        chart
+            .configure_mesh()
+            .x_labels(6)
+            .y_labels(5)
+            .x_label_formatter(&|t| time_label(*t, span))
+            .y_label_formatter(&|v| number_label(*v))
+            .x_desc("time (UTC)")
+            .y_desc(spec.unit.as_str())
+            .light_line_style(RGBColor(0xE5, 0xE7, 0xEB))
+            .label_style(("sans-serif", 12))
+            .axis_desc_style(("sans-serif", 12))
+            .draw()
+            .map_err(fault)?;
+
+        for (index, (line, points)) in lines.iter().zip(reduced).enumerate() {
+            draw_line(&mut chart, &line.name, points, style_of(index))?;
+        }
+
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(("sans-serif", 12))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(0x94, 0xA3, 0xB8))
+            .draw()
+            .map_err(fault)?;
+        root.present().map_err(fault)?;
+    }
+    Ok(titled(svg, &spec.title))
+}
+
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordi64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// One line: each run of values between gaps drawn apart, markers along it, the legend
+/// entry once (saying when the line has no value at all).
+fn draw_line(
+    chart: &mut Chart<'_, '_>,
+    name: &str,
+    points: &[Point],
+    style: LineStyle,
+) -> Result<(), ChartError> {
+    let stroke = style.colour.stroke_width(2);
+    let runs: Vec<Vec<(i64, f64)>> = points
+        .split(|p| p.v.is_none())
+        .filter(|run| !run.is_empty())
+        .map(|run| run.iter().filter_map(|p| p.v.map(|v| (p.t, v))).collect())
+        .collect();
+
+    let label = if runs.is_empty() { format!("{name} (no data)") } else { name.to_owned() };
+    let legend = move |at: (i32, i32)| Mark { at, style, sample: true };
+    let anchor = chart.draw_series(std::iter::empty::<Circle<(i64, f64), i32>>()).map_err(fault)?;
+    anchor.label(label).legend(legend);
+
+    let every = (points.len() / 10).max(1);
+    for run in &runs {
+        if style.dash == (0, 0) {
+            chart.draw_series(LineSeries::new(run.iter().copied(), stroke)).map_err(fault)?;
+        } else {
+            let (dash, space) = style.dash;
+            chart
+                .draw_series(DashedLineSeries::new(run.iter().copied(), dash, space, stroke))
+                .map_err(fault)?;
+        }
+        let marked =
+            run.iter().copied().enumerate().filter(|(i, _)| i % every == 0 || run.len() == 1);
+        chart
+            .draw_series(marked.map(|(_, at)| Mark { at, style, sample: false }))
+            .map_err(fault)?;
+    }
+    Ok(())
+}
+
+/// A line's marker at a point (of the chart's coordinates, or of the legend's pixels), and in
+/// the legend a short sample of the line's dash through it.
+struct Mark<C> {
+    at: C,
+    style: LineStyle,
+    sample: bool,
+}
+
+impl<'a, C: 'a> PointCollection<'a, C> for &'a Mark<C> {
+    type Point = &'a C;
+    type IntoIter = std::iter::Once<&'a C>;
+
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::once(&self.at)
+    }
+}
+
+impl<C, DB: DrawingBackend> Drawable<DB> for Mark<C> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut points: I,
+        backend: &mut DB,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        let Some((x, y)) = points.next() else { return Ok(()) };
+        let stroke = self.style.colour.stroke_width(2);
+        let fill = self.style.colour.filled();
+        let (x, y) = if self.sample {
+            match self.style.dash {
+                (0, 0) => backend.draw_line((x, y), (x + 20, y), &stroke)?,
+                (dash, space) => {
+                    let mut from = x;
+                    while from < x + 20 {
+                        let to = (from + dash as i32).min(x + 20);
+                        backend.draw_line((from, y), (to, y), &stroke)?;
+                        from = to + space as i32;
+                    }
+                }
+            }
+            (x + 10, y)
+        } else {
+            (x, y)
+        };
+        match self.style.marker {
+            Marker::Circle => backend.draw_circle((x, y), 3, &fill, true),
+            Marker::Triangle => {
+                backend.fill_polygon(vec![(x, y - 4), (x - 4, y + 3), (x + 4, y + 3)], &fill)
+            }
+            Marker::Square => backend.draw_rect((x - 3, y - 3), (x + 3, y + 3), &fill, true),
+            Marker::Cross => {
+                backend.draw_line((x - 4, y - 4), (x + 4, y + 4), &stroke)?;
+                backend.draw_line((x - 4, y + 4), (x + 4, y - 4), &stroke)
+            }
+        }
+    }
+}
+
+/// The vertical range: from zero (or below, for negative values) to a little above the top.
+fn value_bounds(lines: &[Vec<Point>]) -> (f64, f64) {
+    let values = lines.iter().flatten().filter_map(|p| p.v);
+    let (low, high) = values.fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let high = if high <= low { low + 1.0 } else { high + (high - low) * 0.08 };
+    (low, high)
+}
+
+/// A time on the axis: hours and minutes within two days, the date beyond.
+fn time_label(t: i64, span: i64) -> String {
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(t) else { return String::new() };
+    if span <= 2 * 86_400 {
+        format!("{:02}:{:02}", at.hour(), at.minute())
+    } else {
+        format!("{:02}-{:02} {:02}h", u8::from(at.month()), at.day(), at.hour())
+    }
+}
+
+/// A value on the axis, short: 950, 1.2k, 3.4M; small fractions with their decimals.
+fn number_label(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", v / 1e3)
+    } else if a >= 10.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Puts the chart's name where assistive technology reads it.
+fn titled(svg: String, title: &str) -> String {
+    let escaped = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    match svg.find('>') {
+        Some(end) => {
+            let (open, rest) = svg.split_at(end + 1);
+            let open = open.replacen("<svg", "<svg role=\"img\"", 1);
+            format!("{open}<title>{escaped}</title>{rest}")
+        }
+        None => svg,
+    }
+}
+
+fn fault<E: std::fmt::Debug>(err: E) -> ChartError {
+    ChartError(format!("{err:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use cloudtrust_backend::metrics::Point;
+
+    use super::{ChartSpec, Line, number_label, render_svg};
+
+    fn spec() -> ChartSpec {
+        ChartSpec {
+            title: "Sign-ins <per minute>".into(),
+            unit: "per minute".into(),
+            start_s: 0,
+            end_s: 3600,
+            size: (800, 300),
+        }
+    }
+
+    fn line(name: &str, values: &[Option<f64>]) -> Line {
+        let step = 3600 / (values.len().max(2) as i64 - 1);
+        let points =
+            values.iter().enumerate().map(|(i, v)| Point { t: i as i64 * step, v: *v }).collect();
+        Line { name: name.into(), points }
+    }
+
+    #[test]
+    fn a_line_with_a_gap_is_drawn_as_two_lines_not_through_zero() {
+        let gapped = line("web", &[Some(2.0), Some(3.0), None, None, Some(4.0), Some(5.0)]);
+
+        let svg = render_svg(&spec(), &[gapped]).unwrap();
+
+        let drawn = svg.lines().filter(|l| l.contains("<polyline") && l.contains("#0072B2"));
+        assert_eq!(drawn.count(), 2, "{svg}");
+    }
+
+    #[test]
+    fn every_line_is_named_in_the_legend_and_an_empty_one_says_so() {
+        let lines = [line("web", &[Some(1.0), Some(2.0)]), line("admin", &[None, None])];
+
+        let svg = render_svg(&spec(), &lines).unwrap();
+
+        assert!(svg.contains("\nweb\n</text>"), "{svg}");
+        assert!(svg.contains("\nadmin (no data)\n</text>"), "{svg}");
+        assert!(svg.contains("<title>Sign-ins &lt;per minute&gt;</title>"));
+        assert!(svg.contains("per minute"), "the unit is on the axis");
+    }
+
+    #[test]
+    fn values_on_the_axis_are_short() {
+        assert_eq!(number_label(1_234_567.0), "1.2M");
+        assert_eq!(number_label(12_500.0), "12.5k");
+        assert_eq!(number_label(0.25), "0.25");
+        assert_eq!(number_label(0.0), "0");
+    }
+}

@@ -1,0 +1,91 @@
+//! The numbers behind a health chart, as CSV: `time` (UTC, RFC 3339), `series`, `value`, one
+//! row per point, a gap written as an empty value (never as zero), for the same range and
+//! queries the chart drew.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cloudtrust_app::api::health::ChartRange;
+use cloudtrust_app::api::health::charts::{chart_def, chart_lines, time_range};
+use cloudtrust_app::policy::Action;
+use cloudtrust_app::ssr::{IDENTITY_KEY, Identity};
+use time::format_description::well_known::Rfc3339;
+use tower_sessions::Session;
+use tracing::warn;
+
+use crate::state::AppState;
+
+/// `GET /export/t/{tenant}/health/{chart}/series.csv?preset=…&from=…&to=…`.
+pub async fn series_csv(
+    State(state): State<Arc<AppState>>,
+    session: Session,
+    Path((tenant, chart)): Path<(String, String)>,
+    Query(range): Query<ChartRange>,
+) -> Response {
+    let Ok(Some(identity)) = session.get::<Identity>(IDENTITY_KEY).await else {
+        return (StatusCode::UNAUTHORIZED, "Your session has ended. Sign in again.")
+            .into_response();
+    };
+    let allowed = !state.services.tenants.is_excluded(&tenant)
+        && identity.rights.allows(Action::ViewHealth, Some(&tenant));
+    if !allowed {
+        warn!(user = %identity.username, tenant, "chart download denied by policy");
+        return (StatusCode::FORBIDDEN, "You do not have access to this.").into_response();
+    }
+    let Some(def) = chart_def(&chart) else {
+        return (StatusCode::NOT_FOUND, format!("There is no chart {chart:?}.")).into_response();
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let grid = match time_range(&range, now) {
+        Ok(grid) => grid,
+        Err(err) => {
+            let field = err.field.unwrap_or_default();
+            return (StatusCode::BAD_REQUEST, format!("{} ({field})", err.message)).into_response();
+        }
+    };
+    let Some(store) = state.services.metrics.clone() else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "No metrics store is set: charts are off.")
+            .into_response();
+    };
+
+    let lines = match chart_lines(store.as_ref(), def, &tenant, &grid).await {
+        Ok(lines) => lines,
+        Err(err) => {
+            warn!(%err, chart, "chart download: metrics store failed");
+            return (StatusCode::BAD_GATEWAY, err.to_string()).into_response();
+        }
+    };
+
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![["time".to_owned(), "series".to_owned(), "value".to_owned()]];
+    for line in &lines {
+        for point in &line.points {
+            let at = time::OffsetDateTime::from_unix_timestamp(point.t)
+                .ok()
+                .and_then(|t| t.format(&Rfc3339).ok())
+                .unwrap_or_default();
+            let value = point.v.map(|v| v.to_string()).unwrap_or_default();
+            rows.push([at, line.name.clone(), value]);
+        }
+    }
+    for row in rows {
+        if let Err(err) = csv.write_record(&row) {
+            warn!(%err, "chart download could not be written");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    }
+    let Ok(bytes) = csv.into_inner() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+
+    let name = format!("attachment; filename=\"{tenant}-{chart}.csv\"");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    if let Ok(value) = HeaderValue::from_str(&name) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
