@@ -39,6 +39,8 @@ pub struct ServerContext {
     pub health: Arc<cloudtrust_backend::health::HealthChecker>,
     /// The metrics store the charts read, when one is set.
     pub metrics: Option<Arc<dyn cloudtrust_backend::metrics::MetricsStore>>,
+    /// The `job` label of Keycloak's own metrics in the metrics store.
+    pub keycloak_metrics_job: String,
 }
 
 /// Who is signed in, as the sign-in established it. Kept in the session, on the server.

@@ -1,6 +1,7 @@
 //! The numbers behind a health chart, as CSV: `time` (UTC, RFC 3339), `series`, `value`, one
 //! row per point, a gap written as an empty value (never as zero), for the same range and
-//! queries the chart drew.
+//! queries the chart drew. A series is named after a client, which a tenant admin names: a
+//! name a spreadsheet would run as a formula is prefixed with `'`.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use cloudtrust_app::api::health::ChartRange;
 use cloudtrust_app::api::health::charts::{chart_def, chart_lines, time_range};
 use cloudtrust_app::policy::Action;
 use cloudtrust_app::ssr::{IDENTITY_KEY, Identity};
+use cloudtrust_backend::import::neutralise_formula;
 use time::format_description::well_known::Rfc3339;
 use tower_sessions::Session;
 use tracing::warn;
@@ -50,7 +52,8 @@ pub async fn series_csv(
             .into_response();
     };
 
-    let lines = match chart_lines(store.as_ref(), def, &tenant, &grid).await {
+    let job = &state.services.keycloak_metrics_job;
+    let lines = match chart_lines(store.as_ref(), def, &tenant, job, &grid).await {
         Ok(lines) => lines,
         Err(err) => {
             warn!(%err, chart, "chart download: metrics store failed");
@@ -67,7 +70,7 @@ pub async fn series_csv(
                 .and_then(|t| t.format(&Rfc3339).ok())
                 .unwrap_or_default();
             let value = point.v.map(|v| v.to_string()).unwrap_or_default();
-            rows.push([at, line.name.clone(), value]);
+            rows.push([at, neutralise_formula(&line.name).into_owned(), value]);
         }
     }
     for row in rows {

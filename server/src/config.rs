@@ -65,10 +65,16 @@ pub struct Config {
     /// The metrics store the health charts read, speaking the Prometheus HTTP API
     /// (Prometheus, VictoriaMetrics, Thanos, Mimir; a path prefix and basic credentials may be
     /// part of it). Without it, the charts say they are off.
-    pub metrics_url: Option<Url>,
+    pub metrics_url: Option<CredentialedUrl>,
     /// Keycloak's management port (`http://host:9000`), where its own health probes answer.
     /// Without it, Keycloak is judged by its Admin API alone.
     pub keycloak_management_url: Option<Url>,
+    /// The `job` label Prometheus gives Keycloak's own metrics, so that the charts of the
+    /// shared Keycloak read Keycloak's and no other Java service's.
+    pub keycloak_metrics_job: String,
+    /// When set, `/metrics` answers only a request carrying `Authorization: Bearer <token>`:
+    /// its series name tenants and clients.
+    pub metrics_token: Secret,
     /// Seconds between two scheduled runs of the health checks; a result holds that long.
     pub health_interval_secs: u64,
     /// Seconds one health check may take before it counts as down.
@@ -96,6 +102,8 @@ impl Default for Config {
             backup_key_dir: None,
             metrics_url: None,
             keycloak_management_url: None,
+            keycloak_metrics_job: "keycloak".into(),
+            metrics_token: Secret::default(),
             health_interval_secs: 30,
             health_timeout_secs: 5,
         }
@@ -106,7 +114,7 @@ impl Default for Config {
 impl Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Config", 20)?;
+        let mut st = s.serialize_struct("Config", 22)?;
         st.serialize_field("public_url", &self.public_url)?;
         st.serialize_field("database_url", self.database_url.expose())?;
         st.serialize_field("keycloak_url", &self.keycloak_url)?;
@@ -125,6 +133,8 @@ impl Serialize for Config {
         st.serialize_field("backup_key_dir", &self.backup_key_dir)?;
         st.serialize_field("metrics_url", &self.metrics_url)?;
         st.serialize_field("keycloak_management_url", &self.keycloak_management_url)?;
+        st.serialize_field("keycloak_metrics_job", &self.keycloak_metrics_job)?;
+        st.serialize_field("metrics_token", self.metrics_token.expose())?;
         st.serialize_field("health_interval_secs", &self.health_interval_secs)?;
         st.serialize_field("health_timeout_secs", &self.health_timeout_secs)?;
         st.end()
@@ -132,7 +142,24 @@ impl Serialize for Config {
 }
 
 /// The settings that may come from a `*_FILE` variable instead.
-const SECRET_SETTINGS: [&str; 3] = ["oidc_client_secret", "admin_client_secret", "database_url"];
+const SECRET_SETTINGS: [&str; 4] =
+    ["oidc_client_secret", "admin_client_secret", "database_url", "metrics_token"];
+
+/// A URL that may carry credentials (`https://user:password@host/`); `Debug` shows it with
+/// the password replaced, so that the settings logged at start hold no secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CredentialedUrl(pub Url);
+
+impl std::fmt::Debug for CredentialedUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut shown = self.0.clone();
+        if shown.password().is_some() {
+            let _ = shown.set_password(Some("redacted"));
+        }
+        write!(f, "{:?}", shown.as_str())
+    }
+}
 
 /// A setting that is missing or wrong, named.
 #[derive(Debug, thiserror::Error)]
@@ -216,6 +243,7 @@ impl Config {
             match setting {
                 "oidc_client_secret" => self.oidc_client_secret = secret,
                 "admin_client_secret" => self.admin_client_secret = secret,
+                "metrics_token" => self.metrics_token = secret,
                 _ => self.database_url = secret,
             }
         }
@@ -251,7 +279,7 @@ impl Config {
             return Err(invalid("CTC_KEYCLOAK_TIMEOUT_SECS", "must be at least 1"));
         }
         for (setting, url) in [
-            ("CTC_METRICS_URL", &self.metrics_url),
+            ("CTC_METRICS_URL", &self.metrics_url.as_ref().map(|u| u.0.clone())),
             ("CTC_KEYCLOAK_MANAGEMENT_URL", &self.keycloak_management_url),
         ] {
             if let Some(url) = url
@@ -259,6 +287,13 @@ impl Config {
             {
                 return Err(invalid(setting, "must be an http:// or https:// URL"));
             }
+        }
+        let job = &self.keycloak_metrics_job;
+        if job.is_empty() || job.contains(['"', '\\', '\n']) {
+            return Err(invalid(
+                "CTC_KEYCLOAK_METRICS_JOB",
+                "must be a Prometheus job name (not empty, no quotes or backslashes)",
+            ));
         }
         if self.health_interval_secs < 5 {
             return Err(invalid("CTC_HEALTH_INTERVAL_SECS", "must be at least 5"));
@@ -274,7 +309,7 @@ impl Config {
 }
 
 /// The setting names the environment may carry (without `CTC_`, lowercase).
-const KNOWN: [&str; 20] = [
+const KNOWN: [&str; 22] = [
     "public_url",
     "database_url",
     "keycloak_url",
@@ -293,6 +328,8 @@ const KNOWN: [&str; 20] = [
     "backup_key_dir",
     "metrics_url",
     "keycloak_management_url",
+    "keycloak_metrics_job",
+    "metrics_token",
     "health_interval_secs",
     "health_timeout_secs",
 ];

@@ -1,14 +1,16 @@
 //! The console's own endpoints for orchestrators and monitoring: `/health` (everything, with
 //! each dependency's state and duration; 503 when a required one is down), `/health/live`,
-//! `/health/ready`, and `/metrics`. They are public, so they say nothing secret: no URL, no
-//! tenant's name, no upstream body. They are rate-limited together, per instance.
+//! `/health/ready`, and `/metrics`. They need no session, so `/health` says nothing secret: no
+//! URL, no tenant's name, no upstream body. `/metrics` names tenants and clients in its series,
+//! so it asks for a bearer token when `metrics_token` is set. `/health` and `/metrics` are
+//! rate-limited together, per instance; live and ready never are.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cloudtrust_backend::health::{CheckResult, CheckState, Scope, overall};
@@ -113,8 +115,25 @@ pub async fn summary(State(state): State<Arc<AppState>>) -> Response {
     response
 }
 
-/// The console's metrics in Prometheus' text format.
-pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+/// The console's metrics in Prometheus' text format; with `metrics_token` set, only for a
+/// request that carries it as a bearer token.
+pub async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let token = &state.config.metrics_token;
+    if !token.is_empty() {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !crate::auth::constant_time_eq(given.as_bytes(), token.expose().as_bytes()) {
+            let mut refused =
+                (StatusCode::UNAUTHORIZED, "A bearer token is needed.").into_response();
+            refused
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return refused;
+        }
+    }
     let Some(handle) = crate::telemetry::handle() else {
         return (StatusCode::SERVICE_UNAVAILABLE, "metrics are not recorded").into_response();
     };

@@ -71,12 +71,14 @@ pub fn build(state: Arc<AppState>) -> Router {
         .route("/backups/t/{tenant}/{id}/export.json", get(crate::backups::download))
         .route("/export/t/{tenant}/health/{chart}/series.csv", get(crate::charts::series_csv))
         .with_state(state.clone());
+    // Orchestrators' probes are never refused for rate: a flood elsewhere must not get the
+    // instance restarted.
     let probes = Router::new()
         .route("/health", get(health::summary))
-        .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
         .route("/metrics", get(health::metrics))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), health::limit))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
         .with_state(state.clone());
 
     let pages = Router::new()

@@ -64,7 +64,7 @@ impl AppState {
         let tenants = Arc::new(tenants);
         let metrics = match &config.metrics_url {
             Some(url) => {
-                let store = Prometheus::new(url.clone(), config.health_timeout())
+                let store = Prometheus::new(url.0.clone(), config.health_timeout())
                     .context("CTC_METRICS_URL")?;
                 Some(Arc::new(store) as Arc<dyn MetricsStore>)
             }
@@ -92,6 +92,7 @@ impl AppState {
             vault,
             health: Arc::new(health),
             metrics,
+            keycloak_metrics_job: config.keycloak_metrics_job.clone(),
         };
 
         let probes = crate::health::probe_limiter();

@@ -75,16 +75,17 @@ fn draw(spec: &ChartSpec, lines: &[Line], reduced: &[Vec<Point>]) -> Result<Stri
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(fault)?;
+        let end = spec.end_s.max(spec.start_s + 1);
+        let ticks = time_ticks(spec.start_s, end);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(34)
             .y_label_area_size(64)
-            .build_cartesian_2d(spec.start_s..spec.end_s.max(spec.start_s + 1), low..high)
+            .build_cartesian_2d((spec.start_s..end).with_key_points(ticks), low..high)
             .map_err(fault)?;
         let span = spec.end_s - spec.start_s;
         chart
             .configure_mesh()
-            .x_labels(6)
             .y_labels(5)
             .x_label_formatter(&|t| time_label(*t, span))
             .y_label_formatter(&|v| number_label(*v))
@@ -110,13 +111,16 @@ fn draw(spec: &ChartSpec, lines: &[Line], reduced: &[Vec<Point>]) -> Result<Stri
             .map_err(fault)?;
         root.present().map_err(fault)?;
     }
-    Ok(titled(svg, &spec.title))
+    Ok(titled(svg, &spec.title, spec.size))
 }
 
 type Chart<'a, 'b> = ChartContext<
     'a,
     SVGBackend<'b>,
-    Cartesian2d<plotters::coord::types::RangedCoordi64, plotters::coord::types::RangedCoordf64>,
+    Cartesian2d<
+        plotters::coord::combinators::WithKeyPoints<plotters::coord::types::RangedCoordi64>,
+        plotters::coord::types::RangedCoordf64,
+    >,
 >;
 
 /// One line: each run of values between gaps drawn apart, markers along it, the legend
@@ -223,13 +227,28 @@ fn value_bounds(lines: &[Vec<Point>]) -> (f64, f64) {
     (low, high)
 }
 
+/// Steps between two times on the axis, from a minute to a week.
+const TICK_STEPS: [i64; 12] =
+    [60, 300, 600, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800];
+
+/// The times marked on the axis: at most 7, on whole minutes, hours or days of the clock (UTC).
+fn time_ticks(start_s: i64, end_s: i64) -> Vec<i64> {
+    let span = end_s - start_s;
+    let step = TICK_STEPS.iter().copied().find(|step| span / step <= 6).unwrap_or(604_800);
+    let first =
+        start_s.div_euclid(step) * step + if start_s.rem_euclid(step) == 0 { 0 } else { step };
+    (0..).map(|i| first + i * step).take_while(|t| *t <= end_s).collect()
+}
+
 /// A time on the axis: hours and minutes within two days, the date beyond.
 fn time_label(t: i64, span: i64) -> String {
     let Ok(at) = time::OffsetDateTime::from_unix_timestamp(t) else { return String::new() };
     if span <= 2 * 86_400 {
         format!("{:02}:{:02}", at.hour(), at.minute())
+    } else if at.hour() == 0 {
+        format!("{:02}-{:02}", u8::from(at.month()), at.day())
     } else {
-        format!("{:02}-{:02} {:02}h", u8::from(at.month()), at.day(), at.hour())
+        format!("{:02}-{:02} {:02}:00", u8::from(at.month()), at.day(), at.hour())
     }
 }
 
@@ -242,20 +261,27 @@ fn number_label(v: f64) -> String {
         format!("{:.1}M", v / 1e6)
     } else if a >= 1e4 {
         format!("{:.1}k", v / 1e3)
-    } else if a >= 10.0 || a == 0.0 {
+    } else if a >= 10.0 || v.fract() == 0.0 {
         format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.1}")
     } else {
         format!("{v:.2}")
     }
 }
 
-/// Puts the chart's name where assistive technology reads it.
-fn titled(svg: String, title: &str) -> String {
+/// Puts the chart's name where assistive technology reads it, and lets the chart take the
+/// width of its box (its `viewBox` keeps the proportions).
+fn titled(svg: String, title: &str, (width, height): (u32, u32)) -> String {
     let escaped = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     match svg.find('>') {
         Some(end) => {
             let (open, rest) = svg.split_at(end + 1);
-            let open = open.replacen("<svg", "<svg role=\"img\"", 1);
+            let open = open.replacen("<svg", "<svg role=\"img\"", 1).replacen(
+                &format!("width=\"{width}\" height=\"{height}\""),
+                "width=\"100%\"",
+                1,
+            );
             format!("{open}<title>{escaped}</title>{rest}")
         }
         None => svg,
@@ -312,10 +338,32 @@ mod tests {
     }
 
     #[test]
+    fn the_time_axis_is_marked_on_whole_times_of_the_clock() {
+        let hour = super::time_ticks(1_000_030, 1_003_630);
+        let month = super::time_ticks(1_000_000, 1_000_000 + 30 * 86_400);
+
+        assert!(hour.iter().all(|t| t % 600 == 0) && (4..=7).contains(&hour.len()), "{hour:?}");
+        assert!(month.iter().all(|t| t % 604_800 == 0), "{month:?}");
+        assert!(hour[0] >= 1_000_030 && *hour.last().unwrap() <= 1_003_630);
+    }
+
+    #[test]
+    fn the_chart_takes_the_width_of_its_box() {
+        let svg = render_svg(&spec(), &[line("web", &[Some(1.0), Some(2.0)])]).unwrap();
+
+        assert!(
+            svg.starts_with("<svg role=\"img\" width=\"100%\" viewBox=\"0 0 800 300\""),
+            "{svg}"
+        );
+    }
+
+    #[test]
     fn values_on_the_axis_are_short() {
         assert_eq!(number_label(1_234_567.0), "1.2M");
         assert_eq!(number_label(12_500.0), "12.5k");
         assert_eq!(number_label(0.25), "0.25");
+        assert_eq!(number_label(5.0), "5");
+        assert_eq!(number_label(2.5), "2.5");
         assert_eq!(number_label(0.0), "0");
     }
 }

@@ -10,6 +10,15 @@ use leptos::server_fn::ServerFn;
 
 use crate::AppError;
 
+/// Whether the person is typing in one of the page's forms: a field of a form has the focus
+/// (a button that was just clicked does not count).
+fn typing() -> bool {
+    document().active_element().is_some_and(|element| {
+        matches!(element.tag_name().to_lowercase().as_str(), "input" | "textarea" | "select")
+            && element.closest("form").ok().flatten().is_some()
+    })
+}
+
 /// Bumps `tick` each time `action` succeeds; a refusal leaves the page as it is.
 pub fn reload_after<S>(action: ServerAction<S>, tick: RwSignal<u32>)
 where
@@ -31,11 +40,7 @@ pub fn reload_while(moving: impl Fn() -> bool + Send + Sync + 'static, tick: RwS
             return;
         }
         let reload = move || {
-            let typing = document()
-                .active_element()
-                .and_then(|element| element.closest("form").ok().flatten())
-                .is_some();
-            if !typing {
+            if !typing() {
                 tick.update(|n| *n += 1);
             }
         };
@@ -50,11 +55,7 @@ pub fn reload_while(moving: impl Fn() -> bool + Send + Sync + 'static, tick: RwS
 pub fn reload_every(seconds: u64, tick: RwSignal<u32>) {
     Effect::new(move |_| {
         let reload = move || {
-            let typing = document()
-                .active_element()
-                .and_then(|element| element.closest("form").ok().flatten())
-                .is_some();
-            if !typing {
+            if !typing() {
                 tick.update(|n| *n += 1);
             }
         };

@@ -10,6 +10,7 @@ pub use guard::{check_origin, require_session};
 pub use provider::OidcProvider;
 #[cfg(test)]
 pub(crate) use provider::ProviderError;
+pub(crate) use routes::constant_time_eq;
 pub use routes::{callback, login, logout};
 
 /// The session key of the login in progress (state, nonce, PKCE verifier, where to return).

@@ -281,7 +281,8 @@ fn signin_redirect(reason: &str, next: &str) -> Response {
     Redirect::to(&format!("/signin?reason={reason}&next={next}")).into_response()
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Whether two secrets are equal, in a time that does not depend on where they differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -2,8 +2,8 @@
 //! each seen through a forwarder the test can cut: Keycloak stopped turns its checks down
 //! within one interval and back up after it returns, with both moments in the history;
 //! Prometheus stopped only degrades, and the charts say the store cannot be reached; the
-//! charts draw from the real Prometheus and give their numbers as CSV; bad ranges and other
-//! roles are refused.
+//! charts draw from the real Prometheus and give their numbers as CSV; bad ranges, other roles,
+//! other tenants and names that are no tenant are refused.
 
 use std::time::Duration;
 
@@ -12,6 +12,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use cloudtrust_backend::health::CheckState;
 use serde_json::Value;
+
+use crate::config::CredentialedUrl;
 
 use super::test_support::{Forwarder, app, call, demo_config, keycloak_url, send, sign_in};
 
@@ -51,7 +53,7 @@ async fn keycloak_stopped_is_down_within_an_interval_and_up_again_after_with_bot
     let (kc, probes) = (Forwarder::start(&keycloak).await, Forwarder::start(&management).await);
     let mut config = demo_config(kc.url.clone());
     config.keycloak_management_url = Some(probes.url.clone());
-    config.metrics_url = Some(prometheus);
+    config.metrics_url = Some(CredentialedUrl(prometheus));
     (config.health_interval_secs, config.health_timeout_secs) = (5, 2);
     let (app, state) = app(config).await;
     let (status, before) = health(&app).await;
@@ -98,7 +100,7 @@ async fn prometheus_stopped_only_degrades_and_the_charts_say_the_store_is_unreac
     let store = Forwarder::start(&prometheus).await;
     let mut config = demo_config(keycloak);
     config.keycloak_management_url = Some(management);
-    config.metrics_url = Some(store.url.clone());
+    config.metrics_url = Some(CredentialedUrl(store.url.clone()));
     (config.health_interval_secs, config.health_timeout_secs) = (5, 2);
     let (app, _) = app(config).await;
     let (_, before) = health(&app).await;
@@ -130,7 +132,7 @@ async fn the_charts_draw_keycloak_metrics_from_prometheus_and_give_their_numbers
     let Some((keycloak, management, prometheus)) = upstreams() else { return };
     let mut config = demo_config(keycloak);
     config.keycloak_management_url = Some(management);
-    config.metrics_url = Some(prometheus);
+    config.metrics_url = Some(CredentialedUrl(prometheus));
     let (app, _) = app(config).await;
     let admin = sign_in(&app, "alice.admin").await;
 
@@ -166,10 +168,11 @@ async fn the_charts_draw_keycloak_metrics_from_prometheus_and_give_their_numbers
 async fn bad_ranges_are_refused_naming_the_field_and_other_roles_are_refused() {
     let Some((keycloak, _, prometheus)) = upstreams() else { return };
     let mut config = demo_config(keycloak);
-    config.metrics_url = Some(prometheus);
+    config.metrics_url = Some(CredentialedUrl(prometheus));
     let (app, _) = app(config).await;
     let admin = sign_in(&app, "alice.admin").await;
     let helpdesk = sign_in(&app, "hugo.helpdesk").await;
+    let platform = sign_in(&app, "pat.platform").await;
 
     let custom = |from: &'static str, to: &'static str| {
         [("tenant", "acme"), ("range[preset]", "custom"), ("range[from]", from), ("range[to]", to)]
@@ -179,8 +182,17 @@ async fn bad_ranges_are_refused_naming_the_field_and_other_roles_are_refused() {
     let (reversed, reversed_body) =
         call(&app, &admin, "health/charts", &custom("2026-12-02T10:00", "2026-12-01T10:00")).await;
     let (board, board_body) = call(&app, &admin, "health/board", &[("tenant", "acme")]).await;
-    let (refused, _) = call(&app, &helpdesk, "health/board", &[("tenant", "acme")]).await;
-    let (foreign, _) = call(&app, &admin, "health/board", &[("tenant", "globex")]).await;
+    let refusals = [
+        call(&app, &helpdesk, "health/board", &[("tenant", "acme")]).await.0,
+        call(&app, &helpdesk, "health/check", &[("tenant", "acme")]).await.0,
+        call(&app, &helpdesk, "health/charts", &[("tenant", "acme"), ("range[preset]", "1h")])
+            .await
+            .0,
+        call(&app, &admin, "health/board", &[("tenant", "globex")]).await.0,
+        csv_status(&app, &helpdesk, "acme").await,
+        csv_status(&app, &admin, "globex").await,
+    ];
+    let (unknown, _) = call(&app, &platform, "health/board", &[("tenant", "no-such-tenant")]).await;
 
     assert_eq!(malformed, StatusCode::BAD_REQUEST);
     assert_eq!(malformed_body["field"], "from");
@@ -191,6 +203,12 @@ async fn bad_ranges_are_refused_naming_the_field_and_other_roles_are_refused() {
     let realm =
         board_body["checks"].as_array().unwrap().iter().find(|c| c["name"] == "tenant.acme.realm");
     assert_eq!(realm.expect("the tenant's own check")["state"], "up");
-    assert_eq!(refused, StatusCode::FORBIDDEN);
-    assert_eq!(foreign, StatusCode::FORBIDDEN);
+    assert_eq!(refusals, [StatusCode::FORBIDDEN; 6]);
+    assert_eq!(unknown, StatusCode::NOT_FOUND, "a name Keycloak does not know makes no checks");
+}
+
+async fn csv_status(app: &Router, cookie: &str, tenant: &str) -> StatusCode {
+    let path = format!("/export/t/{tenant}/health/sign-ins/series.csv?preset=1h");
+    let request = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+    send(app, request).await.status()
 }

@@ -230,26 +230,43 @@ async fn health_with_keycloak_out_of_reach_answers_503_naming_it_and_no_secret()
     }
 }
 
-#[tokio::test]
-async fn metrics_count_requests_by_route_pattern_in_prometheus_text() {
-    let app = super::build(state_without_keycloak().await);
-    let live = Request::get("/health/live").body(Body::empty()).unwrap();
-    app.clone().oneshot(live).await.unwrap();
-
-    let response = app.oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await;
-
-    let response = response.unwrap();
+/// The console's metrics as text, and the count of `PUT /health/live` answered 405 in it (a
+/// request no other test makes).
+async fn scrape(app: &axum::Router) -> (String, f64) {
+    let response = app.clone().oneshot(Request::get("/metrics").body(Body::empty()).unwrap());
+    let response = response.await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
     assert!(content_type.starts_with("text/plain; version=0.0.4"), "{content_type}");
     let body = axum::body::to_bytes(response.into_body(), 1 << 22).await.unwrap();
     let text = String::from_utf8(body.to_vec()).unwrap();
-    let counted = text
+    let count = text
         .lines()
-        .any(|l| l.starts_with("ctc_http_requests_total{") && l.contains("route=\"/health/live\""));
-    assert!(counted, "{text}");
+        .filter(|l| l.starts_with("ctc_http_requests_total{"))
+        .filter(|l| l.contains("route=\"/health/live\"") && l.contains("method=\"PUT\""))
+        .filter(|l| l.contains("status=\"405\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum();
+    (text, count)
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern_method_and_status() {
+    let app = super::build(state_without_keycloak().await);
+    let (_, before) = scrape(&app).await;
+
+    for _ in 0..3 {
+        let put = Request::put("/health/live").body(Body::empty()).unwrap();
+        app.clone().oneshot(put).await.unwrap();
+    }
+
+    let (text, after) = scrape(&app).await;
+    assert_eq!(after - before, 3.0, "{text}");
+    assert!(text.contains("ctc_http_request_duration_seconds_bucket{"), "{text}");
     assert!(text.contains("ctc_db_pool_connections"), "{text}");
-    assert!(!text.contains("secret"), "{text}");
+    for secret in ["test-admin-secret", "test-oidc-secret", "sqlite://"] {
+        assert!(!text.contains(secret), "{secret} in the metrics");
+    }
 }
 
 #[tokio::test]
@@ -259,7 +276,7 @@ async fn the_probes_are_rate_limited_and_say_when_to_come_back() {
     let mut statuses = Vec::new();
     let mut retry_after = None;
     for _ in 0..120 {
-        let request = Request::get("/health/live").body(Body::empty()).unwrap();
+        let request = Request::get("/metrics").body(Body::empty()).unwrap();
         let response = app.clone().oneshot(request).await.unwrap();
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
             retry_after = response.headers().get(header::RETRY_AFTER).cloned();
@@ -270,4 +287,37 @@ async fn the_probes_are_rate_limited_and_say_when_to_come_back() {
     assert!(statuses[..50].iter().all(|s| *s == StatusCode::OK), "a burst is answered");
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "a flood is not");
     assert_eq!(retry_after.unwrap(), "1");
+    let live = Request::get("/health/live").body(Body::empty()).unwrap();
+    let probe = app.clone().oneshot(live).await.unwrap();
+    assert_eq!(probe.status(), StatusCode::OK, "an orchestrator's probe is never refused");
+}
+
+#[tokio::test]
+async fn metrics_with_a_token_set_answer_only_the_bearer_of_it() {
+    let dir = std::env::temp_dir().join(format!("ctc-router-{}", uuid::Uuid::new_v4()));
+    let config = Config {
+        database_url: Secret::new(format!("sqlite://{}/console.db", dir.display())),
+        keycloak_url: url::Url::parse("http://127.0.0.1:9").unwrap(),
+        oidc_client_secret: Secret::new("test-oidc-secret"),
+        admin_client_secret: Secret::new("test-admin-secret"),
+        metrics_token: Secret::new("scrape-me"),
+        ..Config::default()
+    };
+    let leptos = leptos::config::LeptosOptions::builder().output_name("cloudtrust-console").build();
+    let app = super::build(AppState::new(config, leptos).await.unwrap());
+    let scrape = |token: Option<&str>| {
+        let mut request = Request::get("/metrics");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        request.body(Body::empty()).unwrap()
+    };
+
+    let without = app.clone().oneshot(scrape(None)).await.unwrap();
+    let wrong = app.clone().oneshot(scrape(Some("scrape-you"))).await.unwrap();
+    let right = app.clone().oneshot(scrape(Some("scrape-me"))).await.unwrap();
+
+    assert_eq!(without.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(right.status(), StatusCode::OK);
 }

@@ -21,7 +21,8 @@ pub async fn board(tenant: &str, now: bool) -> Result<HealthBoard, AppError> {
 
     let mut stored = ctx.store.health_checks(Some(tenant)).await.map_err(unavailable)?;
     if now || !holds(&stored, tenant) {
-        ctx.health.refresh(Scope::Tenant(tenant)).await.map_err(unavailable)?;
+        let scope = scope_of(tenant, &stored).await?;
+        ctx.health.refresh(scope).await.map_err(unavailable)?;
         stored = ctx.store.health_checks(Some(tenant)).await.map_err(unavailable)?;
     }
     let since = now_ms() - CHANGES_SINCE_MS;
@@ -34,6 +35,19 @@ pub async fn board(tenant: &str, now: bool) -> Result<HealthBoard, AppError> {
         changes: changes.into_iter().map(change_view).collect(),
         interval_s: ctx.health.interval().as_secs(),
     })
+}
+
+/// What to check for `tenant`: its own checks when Keycloak lists it as a tenant (or, when
+/// Keycloak cannot say, when it was checked before), the global ones alone otherwise; a name
+/// Keycloak does not know is refused, so that no name makes checks of its own.
+async fn scope_of<'a>(tenant: &'a str, stored: &[StoredCheck]) -> Result<Scope<'a>, AppError> {
+    let checked_before = stored.iter().any(|c| c.result.tenant.as_deref() == Some(tenant));
+    match context().tenants.all().await {
+        Ok(tenants) if tenants.iter().any(|t| t == tenant) => Ok(Scope::Tenant(tenant)),
+        Ok(_) => Err(fail(AppError::new(ErrorKind::NotFound, "There is no such tenant."))),
+        Err(_) if checked_before => Ok(Scope::Tenant(tenant)),
+        Err(_) => Ok(Scope::Global),
+    }
 }
 
 /// Whether the stored results still hold: every one within its time, the tenant's own among

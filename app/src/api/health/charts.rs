@@ -21,6 +21,16 @@ const MAX_SPAN_S: i64 = 400 * 86_400;
 /// The size of every chart, in pixels.
 const SIZE: (u32, u32) = (760, 280);
 
+/// What a chart's queries are made of.
+pub struct QueryArgs<'a> {
+    /// The tenant's realm, escaped for a label matcher.
+    pub tenant: &'a str,
+    /// The window of a rate (`60s`).
+    pub window: &'a str,
+    /// The `job` label of Keycloak's own metrics, escaped.
+    pub job: &'a str,
+}
+
 /// One chart of the board: its title, unit, and one or more queries whose series it draws.
 pub struct ChartDef {
     /// The id, in URLs.
@@ -33,9 +43,8 @@ pub struct ChartDef {
     pub per_tenant: bool,
     /// The name of a series without labels.
     pub fallback: &'static str,
-    /// Its PromQL, given the tenant (a realm name, already safe in a label matcher) and the
-    /// window of a rate (`60s`).
-    pub query: fn(&str, &str) -> Vec<(&'static str, String)>,
+    /// Its PromQL, each query with the name of its series (empty: named by their labels).
+    pub query: fn(&QueryArgs) -> Vec<(&'static str, String)>,
 }
 
 /// Every chart, in the order the board shows them. Keycloak counts a failed sign-in as the
@@ -48,10 +57,11 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "sign-ins per minute",
         per_tenant: true,
         fallback: "every client",
-        query: |t, w| {
+        query: |a| {
             let q = format!(
                 "60 * sum by (client_id) (rate(keycloak_user_events_total\
-                 {{realm=\"{t}\",event=\"login\",error=\"\"}}[{w}]))"
+                 {{job=\"{}\",realm=\"{}\",event=\"login\",error=\"\"}}[{}]))",
+                a.job, a.tenant, a.window
             );
             vec![("", q)]
         },
@@ -62,10 +72,11 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "failures per minute",
         per_tenant: true,
         fallback: "every client",
-        query: |t, w| {
+        query: |a| {
             let q = format!(
                 "60 * sum by (client_id) (rate(keycloak_user_events_total\
-                 {{realm=\"{t}\",event=\"login\",error!=\"\"}}[{w}]))"
+                 {{job=\"{}\",realm=\"{}\",event=\"login\",error!=\"\"}}[{}]))",
+                a.job, a.tenant, a.window
             );
             vec![("", q)]
         },
@@ -76,11 +87,14 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "sessions",
         per_tenant: true,
         fallback: "every client",
-        query: |t, _| {
-            vec![(
-                "",
-                format!("sum by (client) (ctc_keycloak_sessions{{realm=\"{t}\",kind=\"active\"}})"),
-            )]
+        // The console counts them (Keycloak's metrics do not); several instances may each
+        // report the same count, hence the max.
+        query: |a| {
+            let q = format!(
+                "max by (client) (ctc_keycloak_sessions{{realm=\"{}\",kind=\"active\"}})",
+                a.tenant
+            );
+            vec![("", q)]
         },
     },
     ChartDef {
@@ -89,10 +103,11 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "ms (mean)",
         per_tenant: false,
         fallback: "mean",
-        query: |_, w| {
+        query: |a| {
+            let (job, w) = (a.job, a.window);
             let q = format!(
-                "1000 * sum(rate(http_server_requests_seconds_sum[{w}])) \
-                 / sum(rate(http_server_requests_seconds_count[{w}]))"
+                "1000 * sum(rate(http_server_requests_seconds_sum{{job=\"{job}\"}}[{w}])) \
+                 / sum(rate(http_server_requests_seconds_count{{job=\"{job}\"}}[{w}]))"
             );
             vec![("mean", q)]
         },
@@ -103,11 +118,12 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "% of requests",
         per_tenant: false,
         fallback: "errors",
-        query: |_, w| {
+        query: |a| {
+            let (job, w) = (a.job, a.window);
             let q = format!(
                 "100 * sum by (outcome) (rate(http_server_requests_seconds_count\
-                 {{outcome=~\"CLIENT_ERROR|SERVER_ERROR\"}}[{w}])) \
-                 / scalar(sum(rate(http_server_requests_seconds_count[{w}])))"
+                 {{job=\"{job}\",outcome=~\"CLIENT_ERROR|SERVER_ERROR\"}}[{w}])) \
+                 / scalar(sum(rate(http_server_requests_seconds_count{{job=\"{job}\"}}[{w}])))"
             );
             vec![("", q)]
         },
@@ -118,7 +134,10 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "MiB",
         per_tenant: false,
         fallback: "memory",
-        query: |_, _| vec![("", "sum by (area) (jvm_memory_used_bytes) / 1048576".to_owned())],
+        query: |a| {
+            let q = format!("sum by (area) (jvm_memory_used_bytes{{job=\"{}\"}}) / 1048576", a.job);
+            vec![("", q)]
+        },
     },
     ChartDef {
         id: "jvm-gc",
@@ -126,7 +145,13 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "ms of pause per second",
         per_tenant: false,
         fallback: "pauses",
-        query: |_, w| vec![("pauses", format!("1000 * sum(rate(jvm_gc_pause_seconds_sum[{w}]))"))],
+        query: |a| {
+            let q = format!(
+                "1000 * sum(rate(jvm_gc_pause_seconds_sum{{job=\"{}\"}}[{}]))",
+                a.job, a.window
+            );
+            vec![("pauses", q)]
+        },
     },
     ChartDef {
         id: "database-pool",
@@ -134,11 +159,12 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "connections",
         per_tenant: false,
         fallback: "connections",
-        query: |_, _| {
+        query: |a| {
+            let of = |metric: &str| format!("sum({metric}{{job=\"{}\"}})", a.job);
             vec![
-                ("in use", "sum(agroal_active_count)".to_owned()),
-                ("free", "sum(agroal_available_count)".to_owned()),
-                ("waited for", "sum(agroal_awaiting_count)".to_owned()),
+                ("in use", of("agroal_active_count")),
+                ("free", of("agroal_available_count")),
+                ("waited for", of("agroal_awaiting_count")),
             ]
         },
     },
@@ -160,9 +186,10 @@ pub async fn charts(tenant: &str, range: &ChartRange) -> Result<HealthCharts, Ap
         });
     };
 
-    let (metrics, range_grid) = (store.as_ref(), &grid);
+    let ctx = context();
+    let (metrics, range_grid, job) = (store.as_ref(), &grid, ctx.keycloak_metrics_job.as_str());
     let drawn = CHARTS.iter().map(|def| async move {
-        match chart_lines(metrics, def, tenant, range_grid).await {
+        match chart_lines(metrics, def, tenant, job, range_grid).await {
             Ok(lines) => draw(def, &lines, range_grid),
             Err(err) => {
                 warn!(%err, chart = def.id, "chart query failed");
@@ -186,10 +213,13 @@ pub async fn chart_lines(
     store: &dyn MetricsStore,
     def: &ChartDef,
     tenant: &str,
+    job: &str,
     grid: &TimeRange,
 ) -> Result<Vec<Line>, MetricsError> {
     let window = format!("{}s", (grid.step_s * 2).max(60));
-    let queries = (def.query)(&label_value(tenant), &window);
+    let (tenant, job) = (label_value(tenant), label_value(job));
+    let args = QueryArgs { tenant: &tenant, window: &window, job: &job };
+    let queries = (def.query)(&args);
     let answers =
         futures::future::join_all(queries.iter().map(|(_, query)| store.query_range(query, grid)))
             .await;

@@ -15,7 +15,7 @@ use super::probes::{keycloak_probe, mail_greeting};
 use super::{CheckResult, CheckState};
 use crate::keycloak::{KeycloakAdmin, KeycloakError};
 use crate::metrics::MetricsStore;
-use crate::store::Store;
+use crate::store::{Prune, Store, StoreError};
 use crate::tenants::TenantDirectory;
 
 /// How many tenants are checked at once.
@@ -71,7 +71,7 @@ pub struct HealthChecker {
     settings: HealthSettings,
     /// When each scope (all tenants: `None`; one tenant) was last run. Held during a run, so
     /// runs happen one at a time and a caller that waited finds the run it waited for.
-    last_runs: tokio::sync::Mutex<HashMap<String, Instant>>,
+    last_runs: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Instant>>>>>,
     /// The clients each tenant had sessions with at the last count, to zero those that no
     /// longer have any.
     session_clients: std::sync::Mutex<HashMap<String, Vec<String>>>,
@@ -98,35 +98,49 @@ impl HealthChecker {
             metrics,
             http,
             settings,
-            last_runs: tokio::sync::Mutex::new(HashMap::new()),
+            last_runs: std::sync::Mutex::new(HashMap::new()),
             session_clients: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
-    /// Runs the checks of `scope` and stores the results, unless that scope (or every
-    /// check) ran less than a few seconds ago. Answers whether it ran.
-    pub async fn refresh(&self, scope: Scope<'_>) -> Result<bool, crate::store::StoreError> {
-        let mut last_runs = self.last_runs.lock().await;
-        let fresh = |key: &str| last_runs.get(key).is_some_and(|at| at.elapsed() < MIN_GAP);
-        let key = scope.key();
-        if fresh(&key) || fresh(&Scope::All.key()) {
+    /// Runs the checks of `scope` and stores the results, unless that scope (or every check)
+    /// ran less than a few seconds ago. A caller waits only for a run of the same scope that
+    /// is under way (and then finds its results), never for another scope's. Answers whether
+    /// it ran.
+    pub async fn refresh(&self, scope: Scope<'_>) -> Result<bool, StoreError> {
+        let fresh = |at: &Option<Instant>| at.is_some_and(|at| at.elapsed() < MIN_GAP);
+        if let Ok(all) = self.slot(&Scope::All.key()).try_lock()
+            && fresh(&all)
+        {
+            return Ok(false);
+        }
+        let slot = self.slot(&scope.key());
+        let mut last = slot.lock().await;
+        if fresh(&last) {
             return Ok(false);
         }
 
-        let results = match scope {
-            Scope::Global => self.run_global().await,
+        let (results, prune) = match scope {
+            Scope::Global => (self.run_global().await, Prune::Global),
             Scope::Tenant(tenant) => {
-                let (mut global, own) = futures::join!(self.run_global(), self.run_tenant(tenant));
+                let (mut global, own) =
+                    futures::join!(self.run_global(), self.run_tenant(tenant, false));
                 global.extend(own);
-                global
+                (global, Prune::Tenant(tenant))
             }
             Scope::All => self.run_all().await,
         };
 
         publish(&results);
-        self.store.record_health(&results).await?;
-        last_runs.insert(key, Instant::now());
+        self.store.record_health(&results, prune).await?;
+        *last = Some(Instant::now());
         Ok(true)
+    }
+
+    /// The lock and last run of one scope.
+    fn slot(&self, key: &str) -> Arc<tokio::sync::Mutex<Option<Instant>>> {
+        let mut slots = self.last_runs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        slots.entry(key.to_owned()).or_default().clone()
     }
 
     /// How long a result holds.
@@ -160,9 +174,9 @@ impl HealthChecker {
         checks
     }
 
-    /// One tenant's checks: its realm answers the Admin API, and its mail server (when the
-    /// realm has one set) greets.
-    pub async fn run_tenant(&self, tenant: &str) -> Vec<CheckResult> {
+    /// One tenant's checks: its realm answers the Admin API, then (at once) its mail server
+    /// greets, when the realm has one set, and, when `count` asks, its sessions are counted.
+    pub async fn run_tenant(&self, tenant: &str, count: bool) -> Vec<CheckResult> {
         let started = Instant::now();
         let mail =
             tokio::time::timeout(self.settings.timeout, self.keycloak.realm_mail_server(tenant));
@@ -174,82 +188,106 @@ impl HealthChecker {
             Ok(Err(err)) => (CheckState::Down, keycloak_words(&err), None),
             Err(_) => (CheckState::Down, self.too_slow(), None),
         };
-        let realm = self.result(
-            &format!("tenant.{tenant}.realm"),
-            "realm",
-            Some(tenant),
-            false,
-            state,
-            message,
-            started,
-        );
+        let name = format!("tenant.{tenant}.realm");
+        let realm = self.result(&name, "realm", Some(tenant), false, state, message, started);
 
         let realm_up = realm.state != CheckState::Down;
-        let mut checks = vec![realm];
-        if realm_up {
-            self.count_sessions(tenant).await;
-        }
-        if let Some(server) = server {
-            let work = async {
-                mail_greeting(&server.host, server.port, server.ssl, self.settings.timeout).await
-            };
+        let sessions = async {
+            if count {
+                self.count_sessions(tenant, realm_up).await;
+            }
+        };
+        let greeting = async {
+            let server = server?;
+            // Connecting and reading the greeting share the check's time.
+            let half = self.settings.timeout / 2;
+            let work = mail_greeting(&server.host, server.port, server.ssl, half);
             let name = format!("tenant.{tenant}.mail");
-            checks.push(self.timed(&name, "mail", Some(tenant), false, work).await);
-        }
+            Some(self.timed(&name, "mail", Some(tenant), false, work).await)
+        };
+        let ((), mail) = futures::join!(sessions, greeting);
+
+        let mut checks = vec![realm];
+        checks.extend(mail);
         checks
     }
 
-    /// Every check: the global ones and each tenant's, all at once (tenants a few at a time).
-    /// Without the list of tenants (Keycloak down), only the global checks run.
-    pub async fn run_all(&self) -> Vec<CheckResult> {
-        let tenants = async {
-            let Ok(tenants) = self.tenants.all().await else { return Vec::new() };
-            futures::stream::iter(tenants.iter().cloned())
-                .map(|tenant| async move { self.run_tenant(&tenant).await })
-                .buffer_unordered(TENANTS_AT_ONCE)
-                .concat()
-                .await
+    /// Every check: the global ones and each tenant's (a few tenants at a time, their
+    /// sessions counted). When Keycloak cannot list its realms in time, the tenants checked
+    /// are those checked before, and no tenant's results are let go.
+    pub async fn run_all(&self) -> (Vec<CheckResult>, Prune<'static>) {
+        let listed = tokio::time::timeout(self.settings.timeout, self.tenants.all()).await;
+        let (tenants, prune) = match listed {
+            Ok(Ok(tenants)) => {
+                self.forget_sessions_except(&tenants);
+                (tenants.to_vec(), Prune::All)
+            }
+            _ => (self.store.health_tenants().await.unwrap_or_default(), Prune::Global),
         };
-        let (mut global, tenants) = futures::join!(self.run_global(), tenants);
+        let checked = futures::stream::iter(tenants)
+            .map(|tenant| async move { self.run_tenant(&tenant, true).await })
+            .buffer_unordered(TENANTS_AT_ONCE)
+            .concat();
+
+        let (mut global, tenants) = futures::join!(self.run_global(), checked);
+
         global.extend(tenants);
-        global
+        (global, prune)
     }
 
     /// Publishes the realm's sessions per client as `ctc_keycloak_sessions`, which Keycloak's
-    /// own metrics lack; a client whose sessions all ended is set to zero, not left as it was.
-    async fn count_sessions(&self, tenant: &str) {
+    /// own metrics lack. A client whose sessions all ended is set to zero; when the realm
+    /// cannot be counted, its clients are set to NaN, which charts draw as a gap, not as the
+    /// last count.
+    async fn count_sessions(&self, tenant: &str, reachable: bool) {
         let count = self.keycloak.session_stats(tenant);
-        let Ok(Ok(stats)) = tokio::time::timeout(self.settings.timeout, count).await else {
-            return;
+        let stats = match reachable {
+            true => {
+                tokio::time::timeout(self.settings.timeout, count).await.ok().and_then(Result::ok)
+            }
+            false => None,
         };
-        let seen: Vec<String> = stats.iter().map(|s| s.client_id.clone()).collect();
+        let seen: Option<Vec<String>> =
+            stats.as_ref().map(|stats| stats.iter().map(|s| s.client_id.clone()).collect());
         let before = self
             .session_clients
             .lock()
-            .map(|mut known| known.insert(tenant.to_owned(), seen.clone()).unwrap_or_default())
+            .map(|mut known| match &seen {
+                Some(seen) => known.insert(tenant.to_owned(), seen.clone()).unwrap_or_default(),
+                None => known.get(tenant).cloned().unwrap_or_default(),
+            })
             .unwrap_or_default();
-        let gauge = |client: &str, kind: &'static str, value: f64| {
-            metrics::gauge!(
-                "ctc_keycloak_sessions",
-                "realm" => tenant.to_owned(), "client" => client.to_owned(), "kind" => kind
-            )
-            .set(value);
-        };
-        for gone in before.iter().filter(|c| !seen.contains(c)) {
-            gauge(gone, "active", 0.0);
-            gauge(gone, "offline", 0.0);
+
+        let gone = |client: &String| seen.as_ref().is_none_or(|seen| !seen.contains(client));
+        let value_gone = if seen.is_some() { 0.0 } else { f64::NAN };
+        for client in before.iter().filter(|c| gone(c)) {
+            session_gauge(tenant, client, "active", value_gone);
+            session_gauge(tenant, client, "offline", value_gone);
         }
-        for stat in stats {
-            gauge(&stat.client_id, "active", stat.active as f64);
-            gauge(&stat.client_id, "offline", stat.offline as f64);
+        for stat in stats.into_iter().flatten() {
+            session_gauge(tenant, &stat.client_id, "active", stat.active as f64);
+            session_gauge(tenant, &stat.client_id, "offline", stat.offline as f64);
         }
+    }
+
+    /// Sets the sessions of tenants that are no longer tenants to NaN, and forgets them.
+    fn forget_sessions_except(&self, tenants: &[String]) {
+        let Ok(mut known) = self.session_clients.lock() else { return };
+        known.retain(|tenant, clients| {
+            let kept = tenants.contains(tenant);
+            if !kept {
+                for client in clients.iter() {
+                    session_gauge(tenant, client, "active", f64::NAN);
+                    session_gauge(tenant, client, "offline", f64::NAN);
+                }
+            }
+            kept
+        });
     }
 
     async fn admin_api(&self) -> (CheckState, String) {
         match self.keycloak.list_realms().await {
-            Ok(realms) => {
-                (CheckState::Up, format!("the service account sees {} realms", realms.len()))
-            }
+            Ok(_) => (CheckState::Up, "the service account signs in and reads".to_owned()),
             Err(err) => (CheckState::Down, keycloak_words(&err)),
         }
     }
@@ -331,6 +369,14 @@ impl HealthChecker {
     }
 }
 
+fn session_gauge(tenant: &str, client: &str, kind: &'static str, value: f64) {
+    metrics::gauge!(
+        "ctc_keycloak_sessions",
+        "realm" => tenant.to_owned(), "client" => client.to_owned(), "kind" => kind
+    )
+    .set(value);
+}
+
 /// Each check's state as `ctc_health_check_up` (1 up or degraded, 0 down) and its duration.
 fn publish(results: &[CheckResult]) {
     for result in results {
@@ -356,12 +402,11 @@ fn keycloak_words(err: &KeycloakError) -> String {
 }
 
 /// A database failure in words, without its connection string.
-fn store_words(err: &crate::store::StoreError) -> String {
-    use crate::store::StoreError;
+fn store_words(err: &StoreError) -> String {
     match err {
         StoreError::Database(sqlx::Error::PoolTimedOut) => "no connection free in time".to_owned(),
         StoreError::Database(sqlx::Error::Io(e)) => format!("connection failed ({})", e.kind()),
-        StoreError::Database(sqlx::Error::Database(e)) => format!("refused: {}", e.message()),
+        StoreError::Database(sqlx::Error::Database(_)) => "refused the query".to_owned(),
         StoreError::Database(_) => "the database failed".to_owned(),
         StoreError::UnsupportedUrl { .. } => "an unsupported database".to_owned(),
         StoreError::Migration(_) => "a migration failed".to_owned(),

@@ -13,6 +13,17 @@ use crate::health::{CheckResult, CheckState};
 /// How long changes of state are kept: 90 days.
 pub const HISTORY_KEPT_MS: i64 = 90 * 24 * 3600 * 1000;
 
+/// Which stored checks a run speaks for: those of its scope that it did not make are let go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prune<'a> {
+    /// The global checks.
+    Global,
+    /// The global checks and one tenant's.
+    Tenant(&'a str),
+    /// Every check.
+    All,
+}
+
 /// A check's latest result, with since when it is in its state.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCheck {
@@ -43,17 +54,53 @@ const CHECK_COLUMNS: &str = "name, kind, tenant, required, state, duration_ms, m
     checked_at_ms, valid_until_ms, since_ms";
 
 impl Store {
-    /// Stores a run's results and the changes of state they make, in one transaction.
-    pub async fn record_health(&self, results: &[CheckResult]) -> Result<(), StoreError> {
+    /// Stores a run's results and the changes of state they make, in one transaction, and
+    /// lets go of the checks of `prune`'s scope that the run no longer made (a tenant gone, a
+    /// mail server no longer set, a probe no longer configured).
+    ///
+    /// A change is recorded by whoever moves the stored state, under the row's lock: of two
+    /// instances recording the same change at once, one does.
+    pub async fn record_health(
+        &self,
+        results: &[CheckResult],
+        prune: Prune<'_>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for result in results {
+            let state = result.state.as_str();
             let before: Option<String> =
                 sqlx::query_scalar("SELECT state FROM health_checks WHERE name = $1")
                     .bind(&result.name)
                     .fetch_optional(&mut *tx)
                     .await?;
-            let state = result.state.as_str();
-            if before.as_deref() != Some(state) {
+            let moved = sqlx::query(
+                "UPDATE health_checks SET state = $2, since_ms = $3 \
+                 WHERE name = $1 AND state <> $2",
+            )
+            .bind(&result.name)
+            .bind(state)
+            .bind(result.checked_at_ms)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            let first = !moved
+                && sqlx::query(
+                    "INSERT INTO health_checks (name, kind, tenant, required, state, \
+                     duration_ms, message, checked_at_ms, valid_until_ms, since_ms) \
+                     VALUES ($1, $2, $3, 0, $4, 0, '', $5, $5, $5) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(&result.name)
+                .bind(&result.kind)
+                .bind(&result.tenant)
+                .bind(state)
+                .bind(result.checked_at_ms)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+            if moved || first {
+                let previous = if first { None } else { before };
                 sqlx::query(
                     "INSERT INTO health_changes (name, tenant, state, previous, message, at_ms) \
                      VALUES ($1, $2, $3, $4, $5, $6)",
@@ -61,30 +108,21 @@ impl Store {
                 .bind(&result.name)
                 .bind(&result.tenant)
                 .bind(state)
-                .bind(&before)
+                .bind(previous)
                 .bind(&result.message)
                 .bind(result.checked_at_ms)
                 .execute(&mut *tx)
                 .await?;
             }
             sqlx::query(
-                "INSERT INTO health_checks (name, kind, tenant, required, state, duration_ms, \
-                 message, checked_at_ms, valid_until_ms, since_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) \
-                 ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, \
-                 tenant = excluded.tenant, required = excluded.required, \
-                 duration_ms = excluded.duration_ms, message = excluded.message, \
-                 checked_at_ms = excluded.checked_at_ms, \
-                 valid_until_ms = excluded.valid_until_ms, \
-                 since_ms = CASE WHEN health_checks.state = excluded.state \
-                     THEN health_checks.since_ms ELSE excluded.since_ms END, \
-                 state = excluded.state",
+                "UPDATE health_checks SET kind = $2, tenant = $3, required = $4, \
+                 duration_ms = $5, message = $6, checked_at_ms = $7, valid_until_ms = $8 \
+                 WHERE name = $1",
             )
             .bind(&result.name)
             .bind(&result.kind)
             .bind(&result.tenant)
             .bind(i64::from(result.required))
-            .bind(state)
             .bind(result.duration_ms)
             .bind(&result.message)
             .bind(result.checked_at_ms)
@@ -92,6 +130,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        self.prune_health(&mut tx, results, prune).await?;
         let horizon = super::now_ms() - HISTORY_KEPT_MS;
         sqlx::query("DELETE FROM health_changes WHERE at_ms < $1")
             .bind(horizon)
@@ -99,6 +138,43 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn prune_health(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        results: &[CheckResult],
+        prune: Prune<'_>,
+    ) -> Result<(), StoreError> {
+        let (sql, tenant) = match prune {
+            Prune::Global => ("SELECT name FROM health_checks WHERE tenant IS NULL", None),
+            Prune::Tenant(tenant) => {
+                ("SELECT name FROM health_checks WHERE tenant IS NULL OR tenant = $1", Some(tenant))
+            }
+            Prune::All => ("SELECT name FROM health_checks", None),
+        };
+        let mut query = sqlx::query_scalar::<_, String>(sql);
+        if let Some(tenant) = tenant {
+            query = query.bind(tenant);
+        }
+        let stored = query.fetch_all(&mut **tx).await?;
+        for name in stored.iter().filter(|n| !results.iter().any(|r| &r.name == *n)) {
+            sqlx::query("DELETE FROM health_checks WHERE name = $1")
+                .bind(name)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The tenants that have checks stored.
+    pub async fn health_tenants(&self) -> Result<Vec<String>, StoreError> {
+        let tenants = sqlx::query_scalar(
+            "SELECT DISTINCT tenant FROM health_checks WHERE tenant IS NOT NULL ORDER BY tenant",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(tenants)
     }
 
     /// The latest results of the global checks and, when named, of one tenant's, by name.

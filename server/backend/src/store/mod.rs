@@ -27,7 +27,7 @@ use sqlx::{AnyPool, PgPool, SqlitePool};
 
 pub use audit::{AuditEntry, AuditRecord, Outcome};
 pub use backups::BackupRecord;
-pub use health::{HealthChange, StoredCheck};
+pub use health::{HealthChange, Prune, StoredCheck};
 pub use lease::Lease;
 pub use notices::NoticeRecord;
 pub use request_records::{
