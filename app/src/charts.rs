@@ -3,8 +3,9 @@
 //!
 //! A chart is lines over time. Each line has a colour from a palette readable by people with
 //! colour-blindness and, so that colour is never the only cue, a dash pattern and a marker of
-//! its own, both repeated in the legend. A gap in the data is a gap in the line. Lines with
-//! more points than the chart has pixels are reduced first ([`downsample`]), keeping peaks.
+//! its own; [`legend_sample`] draws the same for the page's legend, which names the lines in
+//! text. A gap in the data is a gap in the line. Lines with more points than the chart has
+//! pixels are reduced first ([`downsample`]), keeping peaks.
 
 mod downsample;
 mod svg;
@@ -12,7 +13,7 @@ mod svg;
 use cloudtrust_backend::metrics::Point;
 
 pub use downsample::downsample;
-pub use svg::{render_svg, render_svg_unreduced};
+pub use svg::{legend_sample, render_svg, render_svg_unreduced};
 
 /// What a chart shows.
 #[derive(Clone, Debug)]

@@ -31,11 +31,11 @@ test("a tenant admin sees the board and acme's sign-ins charted from Prometheus"
   await expect(async () => {
     await page.reload();
     await hydrated(page);
-    await expect(signIns.locator("svg")).toBeVisible({ timeout: 2_000 });
+    await expect(signIns.locator("svg[role=img]")).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 90_000, intervals: [5_000] });
   await expect(signIns).toContainText("wiki");
   await expect(signIns.locator("svg title")).toHaveText("Sign-ins per client");
-  await expect(page.locator('[data-chart="jvm-memory"] svg')).toBeVisible();
+  await expect(page.locator('[data-chart="jvm-memory"] svg[role=img]')).toBeVisible();
 
   const download = page.waitForEvent("download");
   await signIns.getByRole("link", { name: "Download the numbers (CSV)" }).click();

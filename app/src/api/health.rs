@@ -98,10 +98,19 @@ pub struct ChartView {
     pub per_tenant: bool,
     /// The SVG, when there was something to draw.
     pub svg: Option<String>,
-    /// The series drawn, by name.
-    pub series: Vec<String>,
+    /// The series drawn, in the legend's order.
+    pub series: Vec<SeriesKey>,
     /// Why there is no chart: the metrics store is down, or holds nothing for this range.
     pub problem: Option<String>,
+}
+
+/// One line of a chart as the legend shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesKey {
+    /// Its name, with "(no data)" when it has no value in the range.
+    pub name: String,
+    /// A small SVG of its colour, dash and marker.
+    pub sample_svg: String,
 }
 
 /// The charts of a range.

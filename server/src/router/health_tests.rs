@@ -152,7 +152,7 @@ async fn the_charts_draw_keycloak_metrics_from_prometheus_and_give_their_numbers
     let memory = memory.expect("the memory chart");
     assert!(memory["svg"].as_str().unwrap_or_default().starts_with("<svg"), "{memory}");
     let series: Vec<&str> =
-        memory["series"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        memory["series"].as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
     assert!(series.contains(&"heap") && series.contains(&"nonheap"), "{series:?}");
     assert_eq!(csv.status(), StatusCode::OK);
     let body = axum::body::to_bytes(csv.into_body(), 1 << 22).await.unwrap();

@@ -5,9 +5,9 @@
 use cloudtrust_backend::metrics::{MetricsError, MetricsStore, Series, TimeRange};
 use tracing::warn;
 
-use super::{ChartRange, ChartView, HealthCharts};
+use super::{ChartRange, ChartView, HealthCharts, SeriesKey};
 use crate::AppError;
-use crate::charts::{ChartSpec, Line, render_svg};
+use crate::charts::{ChartSpec, Line, legend_sample, render_svg};
 use crate::components::format::parse_date;
 use crate::policy::Action;
 use crate::ssr::{authorize, context, fail};
@@ -253,7 +253,18 @@ fn draw(def: &ChartDef, lines: &[Line], grid: &TimeRange) -> ChartView {
     match render_svg(&spec, lines) {
         Ok(svg) => ChartView {
             svg: Some(svg),
-            series: lines.iter().map(|l| l.name.clone()).collect(),
+            series: lines
+                .iter()
+                .enumerate()
+                .map(|(index, line)| SeriesKey {
+                    name: if line.points.iter().any(|p| p.v.is_some()) {
+                        line.name.clone()
+                    } else {
+                        format!("{} (no data)", line.name)
+                    },
+                    sample_svg: legend_sample(index),
+                })
+                .collect(),
             problem: None,
             ..empty(def, String::new())
         },

@@ -82,7 +82,7 @@ pub fn Charts(tenant: String, charts: HealthCharts, range: ChartRange) -> impl I
                 </form>
             </nav>
             <p class="text-sm text-slate-600">{covers}</p>
-            <div class="grid gap-6 xl:grid-cols-2">{figures}</div>
+            <div class="grid gap-6 2xl:grid-cols-2">{figures}</div>
         </section>
     }
 }
@@ -100,7 +100,18 @@ fn ChartFigure(chart: ChartView, csv: String) -> impl IntoView {
         }
         .into_any(),
     };
-    let series = chart.series.join(", ");
+    let legend = chart
+        .series
+        .into_iter()
+        .map(|key| {
+            view! {
+                <li class="flex items-center gap-1">
+                    <span inner_html=key.sample_svg></span>
+                    <span>{key.name}</span>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <figure class="space-y-2 rounded border border-slate-200 p-3" data-chart=chart.id.clone()>
             <figcaption class="flex flex-wrap items-baseline justify-between gap-2">
@@ -108,7 +119,9 @@ fn ChartFigure(chart: ChartView, csv: String) -> impl IntoView {
                 <span class="text-xs text-slate-500">{scope.to_string()}</span>
             </figcaption>
             {body}
-            <p class="text-xs text-slate-600">{series}</p>
+            <ul class="flex flex-wrap gap-x-4 gap-y-1 text-sm" aria-label=t!("health.legend").to_string()>
+                {legend}
+            </ul>
             <a href=csv class="text-sm text-sky-800 underline" download="">
                 {t!("health.csv").to_string()}
             </a>
