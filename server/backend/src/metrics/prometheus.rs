@@ -1,6 +1,9 @@
 //! The Prometheus HTTP query API (`/api/v1/query_range`), as Prometheus, VictoriaMetrics,
 //! Thanos and Mimir serve it. The base URL may carry a path prefix (`…/prometheus`) and basic
 //! credentials; neither reaches an error message.
+//!
+//! TODO(#6): a tenant header (Mimir's `X-Scope-OrgID`), a bearer token and a CA of one's own;
+//! basic credentials in the URL are all a store can be given for now.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
