@@ -12,6 +12,8 @@ use crate::AppError;
 pub mod board;
 #[cfg(feature = "ssr")]
 pub mod charts;
+#[cfg(feature = "ssr")]
+mod queries;
 
 /// How many changes of state the board lists.
 pub const CHANGES_SHOWN: i64 = 50;

@@ -20,8 +20,8 @@ pub fn Charts(tenant: String, charts: HealthCharts, range: ChartRange) -> impl I
                 <a
                     href=format!("?preset={preset}")
                     aria-current=current
-                    class="rounded border border-slate-300 px-2 py-1 aria-[current=page]:bg-slate-800 \
-                    aria-[current=page]:text-white"
+                    class="rounded border border-slate-300 px-2 py-1 \
+                    aria-[current=page]:bg-slate-800 aria-[current=page]:text-white"
                 >
                     {t!(format!("health.preset.{preset}")).to_string()}
                 </a>
@@ -54,7 +54,10 @@ pub fn Charts(tenant: String, charts: HealthCharts, range: ChartRange) -> impl I
             <h2 id="health-charts" class="text-lg font-semibold">
                 {t!("health.charts").to_string()}
             </h2>
-            <nav class="flex flex-wrap items-center gap-2 text-sm" aria-label=t!("health.range").to_string()>
+            <nav
+                class="flex flex-wrap items-center gap-2 text-sm"
+                aria-label=t!("health.range").to_string()
+            >
                 {presets}
                 <form method="get" class="flex flex-wrap items-center gap-2">
                     <input type="hidden" name="preset" value="custom" />
@@ -94,7 +97,10 @@ fn ChartFigure(chart: ChartView, csv: String) -> impl IntoView {
     let body = match (chart.svg, chart.problem) {
         (Some(svg), _) => view! { <div class="overflow-x-auto" inner_html=svg></div> }.into_any(),
         (None, problem) => view! {
-            <p class="rounded border border-dashed border-slate-300 p-6 text-slate-600" data-testid="chart-problem">
+            <p
+                class="rounded border border-dashed border-slate-300 p-6 text-slate-600"
+                data-testid="chart-problem"
+            >
                 {problem.unwrap_or_default()}
             </p>
         }
@@ -119,7 +125,10 @@ fn ChartFigure(chart: ChartView, csv: String) -> impl IntoView {
                 <span class="text-xs text-slate-500">{scope.to_string()}</span>
             </figcaption>
             {body}
-            <ul class="flex flex-wrap gap-x-4 gap-y-1 text-sm" aria-label=t!("health.legend").to_string()>
+            <ul
+                class="flex flex-wrap gap-x-4 gap-y-1 text-sm"
+                aria-label=t!("health.legend").to_string()
+            >
                 {legend}
             </ul>
             <a href=csv class="text-sm text-sky-800 underline" download="">
