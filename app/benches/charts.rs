@@ -89,7 +89,8 @@ fn main() {
     for (figure, value, unit, baseline, baseline_value) in figures {
         let ratio = value / baseline_value;
         println!(
-            "{figure:<18} {value:>10.1} {unit:>6}   {baseline:<20} {baseline_value:>10.1} {ratio:>7.3}"
+            "{figure:<18} {value:>10.1} {unit:>6}   {baseline:<20} {baseline_value:>10.1} \
+             {ratio:>7.3}"
         );
         json.push(format!(
             "  {{\"figure\": \"{figure}\", \"value\": {value:.3}, \"unit\": \"{unit}\", \

@@ -1,6 +1,6 @@
 //! Provisioning requests as both sides see them: what a request asks for ([`spec`]), the states
-//! it goes through ([`state`]), the Keycloak calls it runs ([`steps`]), and each tenant's rules for when a person must approve it
-//! ([`rules`]). Pure types and decisions; storing and running requests is the server's part
+//! it goes through ([`state`]), the Keycloak calls it runs ([`steps`]), and each tenant's rules
+//! for when a person must approve it ([`rules`]). Pure types and decisions; storing and running requests is the server's part
 //! (`api::requests`).
 
 pub mod rules;

@@ -6,34 +6,28 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cloudtrust_app::api::health::ChartRange;
 use cloudtrust_app::api::health::charts::{chart_def, chart_lines, time_range};
 use cloudtrust_app::policy::Action;
-use cloudtrust_app::ssr::{IDENTITY_KEY, Identity};
 use cloudtrust_backend::import::neutralise_formula;
 use time::format_description::well_known::Rfc3339;
 use tower_sessions::Session;
 use tracing::warn;
 
+use crate::import::allowed;
 use crate::state::AppState;
 
 /// `GET /export/t/{tenant}/health/{chart}/series.csv?preset=…&from=…&to=…`.
 pub async fn series_csv(
     State(state): State<Arc<AppState>>,
     session: Session,
+    headers: HeaderMap,
     Path((tenant, chart)): Path<(String, String)>,
     Query(range): Query<ChartRange>,
 ) -> Response {
-    let Ok(Some(identity)) = session.get::<Identity>(IDENTITY_KEY).await else {
-        return (StatusCode::UNAUTHORIZED, "Your session has ended. Sign in again.")
-            .into_response();
-    };
-    let allowed = !state.services.tenants.is_excluded(&tenant)
-        && identity.rights.allows(Action::ViewHealth, Some(&tenant));
-    if !allowed {
-        warn!(user = %identity.username, tenant, "chart download denied by policy");
+    if allowed(&state, &session, &headers, &tenant, Action::ViewHealth).await.is_none() {
         return (StatusCode::FORBIDDEN, "You do not have access to this.").into_response();
     }
     let Some(def) = chart_def(&chart) else {
@@ -61,25 +55,8 @@ pub async fn series_csv(
         }
     };
 
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    let mut rows = vec![["time".to_owned(), "series".to_owned(), "value".to_owned()]];
-    for line in &lines {
-        for point in &line.points {
-            let at = time::OffsetDateTime::from_unix_timestamp(point.t)
-                .ok()
-                .and_then(|t| t.format(&Rfc3339).ok())
-                .unwrap_or_default();
-            let value = point.v.map(|v| v.to_string()).unwrap_or_default();
-            rows.push([at, neutralise_formula(&line.name).into_owned(), value]);
-        }
-    }
-    for row in rows {
-        if let Err(err) = csv.write_record(&row) {
-            warn!(%err, "chart download could not be written");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    }
-    let Ok(bytes) = csv.into_inner() else {
+    let Some(bytes) = csv_of(&lines) else {
+        warn!(chart, "chart download could not be written");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
 
@@ -91,4 +68,19 @@ pub async fn series_csv(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
+}
+
+/// The lines' points as CSV rows under their header.
+fn csv_of(lines: &[cloudtrust_app::charts::Line]) -> Option<Vec<u8>> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record(["time", "series", "value"]).ok()?;
+    for line in lines {
+        let name = neutralise_formula(&line.name);
+        for point in &line.points {
+            let at = time::OffsetDateTime::from_unix_timestamp(point.t).ok()?;
+            let value = point.v.map(|v| v.to_string()).unwrap_or_default();
+            csv.write_record([at.format(&Rfc3339).ok()?.as_str(), &name, &value]).ok()?;
+        }
+    }
+    csv.into_inner().ok()
 }

@@ -19,6 +19,7 @@ use serde_json::json;
 use tracing::{debug, error};
 
 use crate::state::AppState;
+use cloudtrust_backend::store::now_ms;
 
 /// How many probe requests an instance answers per second, and in a burst.
 const PROBES_PER_SECOND: u32 = 20;
@@ -165,8 +166,4 @@ fn database_down(err: cloudtrust_backend::store::StoreError) -> Response {
         }],
     });
     (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
-}
-
-fn now_ms() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
 }

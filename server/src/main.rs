@@ -39,7 +39,6 @@ async fn main() -> anyhow::Result<()> {
 
     let leptos = leptos::config::get_configuration(None)?.leptos_options;
     let state = AppState::new(config, leptos).await?;
-    telemetry::handle();
 
     check_keycloak(&state).await;
     start_jobs(&state.store, &state.services);

@@ -89,7 +89,6 @@ pub fn build(state: Arc<AppState>) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos);
 
-    crate::telemetry::handle();
     auth_routes
         .merge(probes)
         .merge(pages)

@@ -47,6 +47,8 @@ impl AppState {
     /// Opens the database (applying migrations) and builds the clients. Nothing is asked of
     /// Keycloak yet, so a Keycloak that is down does not stop the start.
     pub async fn new(config: Config, leptos: LeptosOptions) -> anyhow::Result<Arc<AppState>> {
+        // The recorder first, so that the first calls to Keycloak are counted too.
+        crate::telemetry::handle();
         let store = Store::open(config.database_url.expose()).await.context("CTC_DATABASE_URL")?;
         let keycloak = KeycloakAdmin::new(KeycloakSettings {
             base_url: config.keycloak_url.clone(),

@@ -91,14 +91,22 @@ pub fn HealthPage() -> impl IntoView {
     }
 }
 
-async fn load(rights: RightsResource, tenant: Option<String>) -> Result<BoardView, AppError> {
+/// The tenant in the URL when the caller may see its health.
+async fn watched(
+    rights: RightsResource,
+    tenant: Option<String>,
+) -> Result<Option<String>, AppError> {
     let rights = rights.await?;
-    let Some(held) = tenant.and_then(|t| rights.tenant(&t)).filter(|h| h.can(Action::ViewHealth))
-    else {
+    let held = tenant.and_then(|t| rights.tenant(&t)).filter(|h| h.can(Action::ViewHealth));
+    Ok(held.map(|h| h.tenant))
+}
+
+async fn load(rights: RightsResource, tenant: Option<String>) -> Result<BoardView, AppError> {
+    let Some(tenant) = watched(rights, tenant).await? else {
         return Ok(BoardView::Forbidden);
     };
-    let board = read_health_board(held.tenant.clone()).await;
-    Ok(BoardView::Held { tenant: held.tenant, board })
+    let board = read_health_board(tenant.clone()).await;
+    Ok(BoardView::Held { tenant, board })
 }
 
 /// The charts, or `None` where the board already says the page is not the caller's.
@@ -107,11 +115,9 @@ async fn load_charts(
     tenant: Option<String>,
     range: ChartRange,
 ) -> Result<Option<(String, Result<HealthCharts, AppError>)>, AppError> {
-    let rights = rights.await?;
-    let Some(held) = tenant.and_then(|t| rights.tenant(&t)).filter(|h| h.can(Action::ViewHealth))
-    else {
+    let Some(tenant) = watched(rights, tenant).await? else {
         return Ok(None);
     };
-    let charts = read_health_charts(held.tenant.clone(), range).await;
-    Ok(Some((held.tenant, charts)))
+    let charts = read_health_charts(tenant.clone(), range).await;
+    Ok(Some((tenant, charts)))
 }

@@ -15,8 +15,13 @@ use crate::state::AppState;
 
 /// A state whose Keycloak is a closed port: everything that needs it is unavailable.
 async fn state_without_keycloak() -> Arc<AppState> {
+    state_without_keycloak_and(|_| {}).await
+}
+
+/// [`state_without_keycloak`] with settings changed by `change`.
+async fn state_without_keycloak_and(change: impl FnOnce(&mut Config)) -> Arc<AppState> {
     let dir = std::env::temp_dir().join(format!("ctc-router-{}", uuid::Uuid::new_v4()));
-    let config = Config {
+    let mut config = Config {
         database_url: Secret::new(format!("sqlite://{}/console.db", dir.display())),
         keycloak_url: url::Url::parse("http://127.0.0.1:9").unwrap(),
         oidc_client_secret: Secret::new("test-oidc-secret"),
@@ -24,6 +29,7 @@ async fn state_without_keycloak() -> Arc<AppState> {
         keycloak_timeout_secs: 2,
         ..Config::default()
     };
+    change(&mut config);
     let leptos = leptos::config::LeptosOptions::builder().output_name("cloudtrust-console").build();
     AppState::new(config, leptos).await.expect("state")
 }
@@ -294,17 +300,9 @@ async fn the_probes_are_rate_limited_and_say_when_to_come_back() {
 
 #[tokio::test]
 async fn metrics_with_a_token_set_answer_only_the_bearer_of_it() {
-    let dir = std::env::temp_dir().join(format!("ctc-router-{}", uuid::Uuid::new_v4()));
-    let config = Config {
-        database_url: Secret::new(format!("sqlite://{}/console.db", dir.display())),
-        keycloak_url: url::Url::parse("http://127.0.0.1:9").unwrap(),
-        oidc_client_secret: Secret::new("test-oidc-secret"),
-        admin_client_secret: Secret::new("test-admin-secret"),
-        metrics_token: Secret::new("scrape-me"),
-        ..Config::default()
-    };
-    let leptos = leptos::config::LeptosOptions::builder().output_name("cloudtrust-console").build();
-    let app = super::build(AppState::new(config, leptos).await.unwrap());
+    let state =
+        state_without_keycloak_and(|config| config.metrics_token = Secret::new("scrape-me")).await;
+    let app = super::build(state);
     let scrape = |token: Option<&str>| {
         let mut request = Request::get("/metrics");
         if let Some(token) = token {

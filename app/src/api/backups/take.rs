@@ -14,6 +14,7 @@ use super::{BACKUPS_SHOWN, BackupOverview, BackupRow, BackupSchedule, KeyState};
 use crate::policy::Action;
 use crate::ssr::{ServerContext, authorize, context, fail, record};
 use crate::{AppError, ErrorKind};
+use cloudtrust_backend::store::now_ms;
 
 /// The key of the schedule among a tenant's settings.
 const SCHEDULE_KEY: &str = "backup_schedule";
@@ -336,8 +337,4 @@ fn row(record: BackupRecord) -> BackupRow {
 fn unavailable(err: StoreError) -> AppError {
     error!(%err, "could not read or write backups");
     fail(AppError::new(ErrorKind::Unavailable, "The console's database cannot be read now."))
-}
-
-fn now_ms() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
 }

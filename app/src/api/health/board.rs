@@ -9,6 +9,7 @@ use super::{CHANGES_SHOWN, ChangeView, CheckView, HealthBoard};
 use crate::policy::Action;
 use crate::ssr::{authorize, context, fail};
 use crate::{AppError, ErrorKind};
+use cloudtrust_backend::store::now_ms;
 
 /// How far back the board lists changes: 30 days.
 const CHANGES_SINCE_MS: i64 = 30 * 86_400_000;
@@ -97,8 +98,4 @@ fn change_view(change: HealthChange) -> ChangeView {
 fn unavailable(err: StoreError) -> AppError {
     error!(%err, "could not read or write health results");
     fail(AppError::new(ErrorKind::Unavailable, "The console's database cannot be read now."))
-}
-
-fn now_ms() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
 }

@@ -38,14 +38,7 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "sign-ins per minute",
         per_tenant: true,
         fallback: "every client",
-        query: |a| {
-            let q = format!(
-                "60 * sum by (client_id) (rate(keycloak_user_events_total\
-                 {{job=\"{}\",realm=\"{}\",event=\"login\",error=\"\"}}[{}]))",
-                a.job, a.tenant, a.window
-            );
-            vec![("", q)]
-        },
+        query: |a| logins(a, "error=\"\""),
     },
     ChartDef {
         id: "sign-in-failures",
@@ -53,14 +46,7 @@ pub const CHARTS: &[ChartDef] = &[
         unit: "failures per minute",
         per_tenant: true,
         fallback: "every client",
-        query: |a| {
-            let q = format!(
-                "60 * sum by (client_id) (rate(keycloak_user_events_total\
-                 {{job=\"{}\",realm=\"{}\",event=\"login\",error!=\"\"}}[{}]))",
-                a.job, a.tenant, a.window
-            );
-            vec![("", q)]
-        },
+        query: |a| logins(a, "error!=\"\""),
     },
     ChartDef {
         id: "sessions",
@@ -150,3 +136,13 @@ pub const CHARTS: &[ChartDef] = &[
         },
     },
 ];
+
+/// Sign-ins to the tenant per client per minute, good ones or failed ones as `error` matches.
+fn logins(a: &QueryArgs, error: &str) -> Vec<(&'static str, String)> {
+    let q = format!(
+        "60 * sum by (client_id) (rate(keycloak_user_events_total\
+         {{job=\"{}\",realm=\"{}\",event=\"login\",{error}}}[{}]))",
+        a.job, a.tenant, a.window
+    );
+    vec![("", q)]
+}

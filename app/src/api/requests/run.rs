@@ -22,6 +22,7 @@ use super::execute::execute;
 use super::trail::{record_row, row_audit};
 use crate::ssr::{ServerContext, explain_keycloak};
 use crate::workflow::{StepAction, StepSubject};
+use cloudtrust_backend::store::now_ms;
 
 /// How long a claim lasts without renewal.
 const LEASE_MS: i64 = 30_000;
@@ -323,10 +324,6 @@ async fn finish(
     }
     info!(request = request.id, state = to, done = counts.done, "request run ended");
     Ok(())
-}
-
-fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// One round of the background job: expires the requests nobody decided in time, and takes up

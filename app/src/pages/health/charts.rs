@@ -61,24 +61,8 @@ pub fn Charts(tenant: String, charts: HealthCharts, range: ChartRange) -> impl I
                 {presets}
                 <form method="get" class="flex flex-wrap items-center gap-2">
                     <input type="hidden" name="preset" value="custom" />
-                    <label>
-                        {t!("health.from").to_string()}
-                        <input
-                            type="datetime-local"
-                            name="from"
-                            value=range.from.clone()
-                            class="ml-1 rounded border border-slate-300 px-1"
-                        />
-                    </label>
-                    <label>
-                        {t!("health.to").to_string()}
-                        <input
-                            type="datetime-local"
-                            name="to"
-                            value=range.to.clone()
-                            class="ml-1 rounded border border-slate-300 px-1"
-                        />
-                    </label>
+                    <TimeField name="from" label=t!("health.from").to_string() value=range.from />
+                    <TimeField name="to" label=t!("health.to").to_string() value=range.to />
                     <button type="submit" class="rounded border border-slate-300 px-2 py-1">
                         {t!("health.show").to_string()}
                     </button>
@@ -87,6 +71,22 @@ pub fn Charts(tenant: String, charts: HealthCharts, range: ChartRange) -> impl I
             <p class="text-sm text-slate-600">{covers}</p>
             <div class="grid gap-6 2xl:grid-cols-2">{figures}</div>
         </section>
+    }
+}
+
+/// One end of a custom range, as the browser's date-and-time field.
+#[component]
+fn TimeField(name: &'static str, label: String, value: String) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                type="datetime-local"
+                name=name
+                value=value
+                class="ml-1 rounded border border-slate-300 px-1"
+            />
+        </label>
     }
 }
 

@@ -14,6 +14,7 @@ use super::keys::BackupKey;
 use super::manifest::{MANIFEST_FORMAT, Manifest};
 use super::users::UserPager;
 use crate::keycloak::{KeycloakAdmin, KeycloakError, UserQuery};
+use crate::store::now_ms;
 
 /// What Keycloak writes in place of a secret.
 pub const MASKED: &str = "**********";
@@ -258,8 +259,4 @@ pub fn configuration_counts(realm: &Value) -> BTreeMap<String, u64> {
 
 fn count_groups(groups: &Value) -> u64 {
     groups.as_array().into_iter().flatten().map(|g| 1 + count_groups(&g["subGroups"])).sum()
-}
-
-fn now_ms() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
 }

@@ -88,13 +88,18 @@ impl Store {
                 && sqlx::query(
                     "INSERT INTO health_checks (name, kind, tenant, required, state, \
                      duration_ms, message, checked_at_ms, valid_until_ms, since_ms) \
-                     VALUES ($1, $2, $3, 0, $4, 0, '', $5, $5, $5) ON CONFLICT (name) DO NOTHING",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) \
+                     ON CONFLICT (name) DO NOTHING",
                 )
                 .bind(&result.name)
                 .bind(&result.kind)
                 .bind(&result.tenant)
+                .bind(i64::from(result.required))
                 .bind(state)
+                .bind(result.duration_ms)
+                .bind(&result.message)
                 .bind(result.checked_at_ms)
+                .bind(result.valid_until_ms)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()
@@ -114,21 +119,23 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            sqlx::query(
-                "UPDATE health_checks SET kind = $2, tenant = $3, required = $4, \
-                 duration_ms = $5, message = $6, checked_at_ms = $7, valid_until_ms = $8 \
-                 WHERE name = $1",
-            )
-            .bind(&result.name)
-            .bind(&result.kind)
-            .bind(&result.tenant)
-            .bind(i64::from(result.required))
-            .bind(result.duration_ms)
-            .bind(&result.message)
-            .bind(result.checked_at_ms)
-            .bind(result.valid_until_ms)
-            .execute(&mut *tx)
-            .await?;
+            if !first {
+                sqlx::query(
+                    "UPDATE health_checks SET kind = $2, tenant = $3, required = $4, \
+                     duration_ms = $5, message = $6, checked_at_ms = $7, valid_until_ms = $8 \
+                     WHERE name = $1",
+                )
+                .bind(&result.name)
+                .bind(&result.kind)
+                .bind(&result.tenant)
+                .bind(i64::from(result.required))
+                .bind(result.duration_ms)
+                .bind(&result.message)
+                .bind(result.checked_at_ms)
+                .bind(result.valid_until_ms)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         self.prune_health(&mut tx, results, prune).await?;
         let horizon = super::now_ms() - HISTORY_KEPT_MS;

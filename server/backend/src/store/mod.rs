@@ -161,7 +161,7 @@ async fn create_sqlite_file(url: &str) -> Result<(), StoreError> {
 }
 
 /// Now, in epoch milliseconds: the one time format of the console's tables.
-pub(crate) fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
 }
